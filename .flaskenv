@@ -1,0 +1,2 @@
+FLASK_APP=app:create_app
+TABLESNAP_ENV=development

@@ -1,0 +1,90 @@
+"""Every setting, read from the environment in this one place.
+
+``Settings`` is plain Python so worker processes and the CLI use it without Flask;
+the ``*Config`` classes are what ``create_app`` loads. Each variable and its default is
+listed in the README.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str = field(default_factory=lambda: _str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    key_prefix: str = field(default_factory=lambda: _str("REDIS_KEY_PREFIX", "tablesnap"))
+    queue_name: str = field(default_factory=lambda: _str("QUEUE_NAME", "tablesnap"))
+    storage_backend: str = field(default_factory=lambda: _str("STORAGE_BACKEND", "redis"))
+    storage_dir: str = field(default_factory=lambda: _str("STORAGE_DIR", "/var/lib/tablesnap"))
+    file_retention_hours: float = field(default_factory=lambda: _float("FILE_RETENTION_HOURS", 24))
+    max_batch_size: int = field(default_factory=lambda: _int("MAX_BATCH_SIZE", 20))
+    max_content_length: int = field(default_factory=lambda: _int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
+    max_image_pixels: int = field(default_factory=lambda: _int("MAX_IMAGE_PIXELS", 40_000_000))
+    ocr_engine: str = field(default_factory=lambda: _str("OCR_ENGINE", "rapidocr"))
+    ocr_threads: int = field(default_factory=lambda: _int("OCR_THREADS", 0))
+    worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
+    job_timeout: int = field(default_factory=lambda: _int("JOB_TIMEOUT", 300))
+    low_confidence: float = field(default_factory=lambda: _float("LOW_CONFIDENCE_THRESHOLD", 0.8))
+    api_keys: list[str] = field(default_factory=lambda: _list("API_KEYS"))
+
+    @property
+    def retention_seconds(self) -> int:
+        return int(self.file_retention_hours * 3600)
+
+    def redis_key(self, *parts: str) -> str:
+        return ":".join((self.key_prefix, *parts))
+
+
+def load_settings() -> Settings:
+    return Settings()
+
+
+class Config:
+    """Flask settings. ``SETTINGS`` carries the domain settings for the services."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    JSON_SORT_KEYS = False
+
+    def __init__(self):
+        self.SETTINGS = load_settings()
+        self.MAX_CONTENT_LENGTH = self.SETTINGS.max_content_length
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
+
+
+def config_for(name: str | None = None) -> Config:
+    return CONFIGS[name or os.environ.get("TABLESNAP_ENV", "production")]()
+

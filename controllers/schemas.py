@@ -1,0 +1,43 @@
+"""Request schemas: what each use case accepts, unknown fields refused."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from services.ocr import ENGINE_NAMES
+from utils.errors import ApiError
+
+LAYOUTS = ("sheet_per_image", "single_sheet")
+
+
+class ConvertOptionsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    layout = fields.String(load_default="sheet_per_image", validate=validate.OneOf(LAYOUTS))
+    engine = fields.String(load_default=None, validate=validate.OneOf(ENGINE_NAMES))
+    locale = fields.String(load_default="en", validate=validate.Regexp(r"^[A-Za-z]{2}([_-][A-Za-z]{2})?$"))
+    highlight_low_confidence = fields.Boolean(load_default=True)
+
+
+class PageQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PreviewQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    rows = fields.Integer(load_default=10, validate=validate.Range(min=1, max=200))
+
+
+def load(schema: Schema, data) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        unknown = [k for k, v in exc.messages.items() if v == ["Unknown field."]]
+        code = "unknown_option" if unknown and len(unknown) == len(exc.messages) else "invalid_option"
+        raise ApiError(400, code, "some options are not valid", exc.messages) from None

