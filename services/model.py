@@ -62,7 +62,7 @@ class Cell:
     def from_dict(cls, d: dict) -> "Cell":
         value = d["value"]
         if d["kind"] == "date" and isinstance(value, str):
-            value = dt.date.fromisoformat(value)
+            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
         return cls(
             row=d["row"], col=d["col"], text=d["text"],
             value=TypedValue(d["kind"], value, d.get("number_format")),
