@@ -4,9 +4,8 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.ocr import ENGINE_NAMES
+from services.xlsx import LAYOUTS
 from utils.errors import ApiError
-
-LAYOUTS = ("sheet_per_image", "single_sheet")
 
 
 class ConvertOptionsSchema(Schema):

@@ -10,9 +10,8 @@ from __future__ import annotations
 import redis
 from rq import Queue
 from rq.command import send_stop_job_command
-from rq.dependency import Dependency
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
-from rq.job import Job, JobStatus
+from rq.job import Dependency, Job, JobStatus
 from rq.serializers import JSONSerializer
 
 PROCESS_FILE = "jobs.convert.process_file"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from config import TestingConfig
+import config
 
 
 def test_live_needs_nothing(client):
@@ -28,7 +28,7 @@ def test_ready_is_503_when_redis_is_unreachable(test_env, monkeypatch):
     from app import create_app
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
-    app: Flask = create_app(TestingConfig())
+    app: Flask = create_app(config.TestingConfig())
     client = app.test_client()
     response = client.get("/health/ready")
     assert response.status_code == 503
