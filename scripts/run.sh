@@ -43,7 +43,15 @@ gunicorn --bind "$HOST:$PORT" --workers "$WEB_CONCURRENCY" --worker-class gthrea
 pids+=($!)
 
 URL="http://$HOST:$PORT"
-for _ in $(seq 100); do curl -fs "$URL/health/live" >/dev/null 2>&1 && break; sleep 0.2; done
+python - "$URL/health/live" <<'PY'
+import sys, time, urllib.request
+for _ in range(150):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=1)
+        break
+    except OSError:
+        time.sleep(0.2)
+PY
 cat <<MSG
 
 tablesnap is running at $URL  ($WORKERS worker(s); Ctrl-C stops it)
