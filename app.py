@@ -4,33 +4,48 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import cli
 from config import Config, config_for
-from middleware import auth, errors, request_id
-from routes import convert, health, jobs
+from middleware import auth, errors, rate_limits, request_id
+from routes import account, admin, convert, health, jobs
 from services.context import build_context
+
+API_BLUEPRINTS = ("convert", "jobs", "account")
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "admin"}
 
 
 def create_app(config: Config | str | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(config if isinstance(config, Config) else config_for(config))
     app.json.sort_keys = False
-    _check_production(app)
-    app.extensions["tablesnap"] = build_context(app.config["SETTINGS"])
+    settings = app.config["SETTINGS"]
+    if app.config["ENV_NAME"] == "production":
+        _refuse_unsafe_production(settings)
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.extensions["tablesnap"] = build_context(settings)
+
+    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp):
+        app.register_blueprint(blueprint)
 
     request_id.init_app(app)
     errors.init_app(app)
-    auth.init_app(app, protected_blueprints=("convert", "jobs"))
-
-    for blueprint in (convert.bp, jobs.bp, health.bp):
-        app.register_blueprint(blueprint)
-
+    auth.init_app(app, protected_blueprints=API_BLUEPRINTS, admin_blueprint="admin")
+    rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health",))
     cli.init_app(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
 
 
-def _check_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and not app.config["SETTINGS"].api_keys:
-        raise RuntimeError("API_KEYS is empty: production refuses to start without API keys")
+def _refuse_unsafe_production(settings) -> None:
+    if not settings.api_keys and not settings.admin_api_key:
+        raise RuntimeError("production needs API keys: set API_KEYS or ADMIN_API_KEY (to create keys)")
+    admin_key = settings.admin_api_key
+    if admin_key and (admin_key.lower() in PLACEHOLDER_SECRETS or len(admin_key) < 32):
+        raise RuntimeError("ADMIN_API_KEY is a placeholder or shorter than 32 characters")
+    weak = [k for k in settings.api_keys if k.lower() in PLACEHOLDER_SECRETS or len(k) < 32]
+    if weak:
+        raise RuntimeError("API_KEYS holds a placeholder or a key shorter than 32 characters")

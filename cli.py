@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from config import load_settings
+from controllers import api_keys
 from services.images import InvalidImage
 from services.ocr import create_engine
 from services.pipeline import convert_image
@@ -44,5 +45,44 @@ def convert_command(images, output, layout, engine, locale, no_highlight):
         sys.exit(1)
 
 
+
+
+@click.group("keys")
+def keys_group():
+    """Create, list and revoke API keys."""
+
+
+def _context():
+    from flask import current_app
+
+    return current_app.extensions["tablesnap"]
+
+
+@keys_group.command("create")
+@click.option("--name", required=True)
+@click.option("--rate", default=None, help='requests per key, e.g. "60/minute"')
+@click.option("--quota", default=None, help='e.g. "1000/day"')
+def keys_create(name, rate, quota):
+    created = api_keys.create_key(_context(), {"name": name, "rate": rate, "quota": quota})
+    click.echo(f"API key (shown once): {created['api_key']}")
+    click.echo(f"id: {created['id']}")
+
+
+@keys_group.command("list")
+def keys_list():
+    for key in api_keys.list_keys(_context())["keys"]:
+        state = "revoked" if key["revoked"] else "active"
+        click.echo(f"{key['id']}  {state:8s} {key['request_count']:>8d} requests  "
+                   f"last used {key['last_used_at'] or '-'}  {key['name']}")
+
+
+@keys_group.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id):
+    api_keys.revoke_key(_context(), key_id)
+    click.echo(f"revoked {key_id}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(convert_command)
+    app.cli.add_command(keys_group)

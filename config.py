@@ -43,13 +43,22 @@ class Settings:
     job_timeout: int = field(default_factory=lambda: _int("JOB_TIMEOUT", 300))
     low_confidence: float = field(default_factory=lambda: _float("LOW_CONFIDENCE_THRESHOLD", 0.8))
     api_keys: list[str] = field(default_factory=lambda: _list("API_KEYS"))
+    admin_api_key: str = field(default_factory=lambda: _str("ADMIN_API_KEY", ""))
+    rate_limit_storage_url: str = field(default_factory=lambda: _str("RATE_LIMIT_STORAGE_URL", ""))
+    rate_limit_default: str = field(default_factory=lambda: _str("RATE_LIMIT_DEFAULT", "600/minute"))
+    rate_limit_uploads: str = field(default_factory=lambda: _str("RATE_LIMIT_UPLOADS", "30/minute"))
+    rate_limit_images: str = field(default_factory=lambda: _str("RATE_LIMIT_IMAGES", "120/minute;2000/day"))
+    rate_limit_anonymous: str = field(default_factory=lambda: _str("RATE_LIMIT_ANONYMOUS", "60/minute"))
+    trusted_proxy_hops: int = field(default_factory=lambda: _int("TRUSTED_PROXY_HOPS", 0))
+    cache_ttl_hours: float = field(default_factory=lambda: _float("CACHE_TTL_HOURS", 24))
 
     @property
     def retention_seconds(self) -> int:
         return int(self.file_retention_hours * 3600)
 
-    def redis_key(self, *parts: str) -> str:
-        return ":".join((self.key_prefix, *parts))
+    @property
+    def cache_ttl_seconds(self) -> int:
+        return int(self.cache_ttl_hours * 3600)
 
 
 def load_settings() -> Settings:
@@ -61,12 +70,13 @@ class Config:
 
     ENV_NAME = "base"
     TESTING = False
-    JSON_SORT_KEYS = False
 
     def __init__(self):
-        self.SETTINGS = load_settings()
-        self.MAX_CONTENT_LENGTH = self.SETTINGS.max_content_length
-        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        settings = self.SETTINGS = load_settings()
+        self.MAX_CONTENT_LENGTH = settings.max_content_length
+        self.RATELIMIT_STORAGE_URI = settings.rate_limit_storage_url or settings.redis_url
+        self.RATELIMIT_KEY_PREFIX = f"{settings.key_prefix}:limits"
+        self.RATELIMIT_HEADERS_ENABLED = True
 
 
 class DevelopmentConfig(Config):

@@ -40,3 +40,21 @@ def load(schema: Schema, data) -> dict:
         unknown = [k for k, v in exc.messages.items() if v == ["Unknown field."]]
         code = "unknown_option" if unknown and len(unknown) == len(exc.messages) else "invalid_option"
         raise ApiError(400, code, "some options are not valid", exc.messages) from None
+
+
+def _valid_limit(value: str) -> bool:
+    from limits import parse_many
+
+    try:
+        return bool(parse_many(value))
+    except ValueError:
+        return False
+
+
+class CreateKeySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    rate = fields.String(load_default=None, validate=_valid_limit)
+    quota = fields.String(load_default=None, validate=_valid_limit)

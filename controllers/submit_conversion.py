@@ -1,13 +1,21 @@
-"""Use case: accept uploaded files, store them, and queue their conversion."""
+"""Use case: accept uploaded files, store them, and queue their conversion.
+
+Files whose content was read before (same bytes, engine and options) are answered from the
+result cache without OCR; when every file is a hit the workbook is written right here and
+the job is finished on arrival.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 from dataclasses import dataclass
 
 from controllers.schemas import ConvertOptionsSchema, load
-from services.context import ServiceContext, upload_key
+from services.context import ServiceContext, cache_key_for, result_key, upload_key
+from services.conversion import assemble_workbook
 from services.images import InvalidImage, inspect_image
-from services.jobstore import FileEntry, new_job_id
+from services.jobstore import FileEntry, FileState, new_job_id
 from services.queueing import enqueue_conversion
 from utils.errors import ApiError
 from utils.filenames import clean_filename
@@ -35,24 +43,44 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
                        {"max_batch_size": settings.max_batch_size})
     options["engine"] = options["engine"] or settings.ocr_engine
     options["highlight_low_confidence"] = settings.low_confidence if options["highlight_low_confidence"] else None
-    entries = [_inspect(i, upload, settings.max_image_pixels) for i, upload in enumerate(uploads)]
+
+    digests = [hashlib.sha256(u.data).hexdigest() for u in uploads]
+    hits = [json.loads(raw) if raw else None
+            for raw in ctx.cache.get_many([cache_key_for(ctx, d, options) for d in digests])]
+    entries = [_entry(i, upload, digest, hit, settings.max_image_pixels)
+               for i, (upload, digest, hit) in enumerate(zip(uploads, digests, hits))]
 
     job_id = new_job_id()
     ttl = settings.retention_seconds
-    for entry, upload in zip(entries, uploads):
-        ctx.storage.put(upload_key(job_id, entry.index), upload.data, ttl)
-    ctx.jobs.create(job_id, owner, options, entries)
-    enqueue_conversion(ctx.queue, job_id, len(entries), timeout=settings.job_timeout, ttl=ttl,
-                       request_id=request_id)
+    states, misses = [], []
+    for entry, upload, hit in zip(entries, uploads, hits):
+        if hit is None:
+            ctx.storage.put(upload_key(job_id, entry.index), upload.data, ttl)
+            states.append(FileState())
+            misses.append(entry.index)
+        else:
+            ctx.storage.put(result_key(job_id, entry.index), json.dumps(hit["result"]).encode(), ttl)
+            now = time.time()
+            states.append(FileState(status="finished", cached=True, started_at=now, finished_at=now,
+                                    tables=len(hit["result"]["tables"])))
+    ctx.jobs.create(job_id, owner, options, entries, states)
+    if misses:
+        enqueue_conversion(ctx.queue, job_id, misses, timeout=settings.job_timeout, ttl=ttl, request_id=request_id)
+    else:
+        assemble_workbook(ctx, job_id)
     return job_id
 
 
-def _inspect(index: int, upload: Upload, max_pixels: int) -> FileEntry:
+def _entry(index: int, upload: Upload, digest: str, cached: dict | None, max_pixels: int) -> FileEntry:
     name = clean_filename(upload.filename, index)
-    try:
-        info = inspect_image(upload.data, max_pixels)
-    except InvalidImage as exc:
-        raise ApiError(_STATUS_FOR.get(exc.code, 400), exc.code, f"{name}: {exc.message}",
-                       {"file": name, "index": index}) from None
-    return FileEntry(index=index, name=name, size=len(upload.data), content_type=info.content_type,
-                     width=info.width, height=info.height, sha256=hashlib.sha256(upload.data).hexdigest())
+    if cached is not None:
+        content_type, width, height = cached["content_type"], cached["result"]["width"], cached["result"]["height"]
+    else:
+        try:
+            info = inspect_image(upload.data, max_pixels)
+        except InvalidImage as exc:
+            raise ApiError(_STATUS_FOR.get(exc.code, 400), exc.code, f"{name}: {exc.message}",
+                           {"file": name, "index": index}) from None
+        content_type, width, height = info.content_type, info.width, info.height
+    return FileEntry(index=index, name=name, size=len(upload.data), content_type=content_type,
+                     width=width, height=height, sha256=digest)

@@ -1,9 +1,11 @@
-"""API key authentication for the blueprints that need it (``X-API-Key`` or Bearer)."""
+"""API key authentication (``X-API-Key`` or ``Authorization: Bearer``) for the API blueprints,
+and the admin key for the admin blueprint."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+import hmac
 
-from services.api_keys import KeyRing
+from flask import Flask, current_app, g, request
+
 from utils.errors import ApiError
 
 
@@ -17,20 +19,28 @@ def presented_key() -> str | None:
     return None
 
 
-def init_app(app: Flask, protected_blueprints: tuple[str, ...]) -> None:
-    keyring = KeyRing(app.config["SETTINGS"].api_keys)
+def _unauthorized(code: str, message: str) -> ApiError:
+    error = 'error="invalid_token"' if code.startswith("invalid") else ""
+    return ApiError(401, code, message, headers={"WWW-Authenticate": f'Bearer realm="tablesnap"{", " + error if error else ""}'})
+
+
+def init_app(app: Flask, protected_blueprints: tuple[str, ...], admin_blueprint: str) -> None:
+    settings = app.config["SETTINGS"]
 
     @app.before_request
     def require_api_key():
-        if request.blueprint not in protected_blueprints:
+        if request.blueprint not in (*protected_blueprints, admin_blueprint):
             return None
         key = presented_key()
         if not key:
-            raise ApiError(401, "missing_api_key", "send your API key in the X-API-Key header",
-                           headers={"WWW-Authenticate": 'Bearer realm="tablesnap"'})
-        owner = keyring.identify(key)
-        if owner is None:
-            raise ApiError(401, "invalid_api_key", "the API key is not valid",
-                           headers={"WWW-Authenticate": 'Bearer realm="tablesnap", error="invalid_token"'})
-        g.owner = owner
+            raise _unauthorized("missing_api_key", "send your API key in the X-API-Key header")
+        if request.blueprint == admin_blueprint:
+            if not settings.admin_api_key or not hmac.compare_digest(key.encode(), settings.admin_api_key.encode()):
+                raise _unauthorized("invalid_api_key", "the admin key is not valid")
+            return None
+        record = current_app.extensions["tablesnap"].keys.authenticate(key)
+        if record is None:
+            raise _unauthorized("invalid_api_key", "the API key is not valid or has been revoked")
+        g.api_key = record
+        g.owner = record.id
         return None

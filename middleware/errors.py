@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from flask import Flask, jsonify
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from utils.errors import ApiError
@@ -33,6 +35,18 @@ def init_app(app: Flask) -> None:
         return _respond(ApiError(413, "payload_too_large",
                                  f"the request body is larger than the limit of {limit} bytes",
                                  {"max_content_length": limit}))
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        return _respond(ApiError(429, "rate_limited", f"rate limit exceeded: {exc.description}",
+                                 {"limit": exc.description}))
+
+    @app.errorhandler(redis.exceptions.ConnectionError)
+    @app.errorhandler(redis.exceptions.TimeoutError)
+    def store_unavailable(exc):
+        log.error("redis unavailable: %s", exc)
+        return _respond(ApiError(503, "service_unavailable", "the job store is unreachable; try again shortly",
+                                 headers={"Retry-After": "5"}))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -7,9 +7,12 @@ import redis
 from rq import Queue
 
 from config import Settings
+from services.api_keys import KeyStore
 from services.jobstore import JobStore
 from services.queueing import make_queue
 from services.redis_client import redis_client
+from services.ocr import engine_module, engine_version
+from services.result_cache import ResultCache, cache_key, pipeline_fingerprint
 from services.storage import Storage, make_storage
 
 
@@ -20,6 +23,8 @@ class ServiceContext:
     storage: Storage
     jobs: JobStore
     queue: Queue
+    keys: KeyStore
+    cache: ResultCache
 
 
 def build_context(settings: Settings) -> ServiceContext:
@@ -30,6 +35,8 @@ def build_context(settings: Settings) -> ServiceContext:
         storage=make_storage(settings.storage_backend, client, settings.key_prefix, settings.storage_dir),
         jobs=JobStore(client, settings.key_prefix, settings.retention_seconds),
         queue=make_queue(client, settings.queue_name),
+        keys=KeyStore(client, settings.key_prefix, settings.api_keys),
+        cache=ResultCache(client, settings.key_prefix, settings.cache_ttl_seconds),
     )
 
 
@@ -43,3 +50,10 @@ def result_key(job_id: str, index: int) -> str:
 
 def workbook_key(job_id: str) -> str:
     return f"workbook/{job_id}"
+
+
+def cache_key_for(ctx: ServiceContext, content_sha256: str, options: dict) -> str:
+    """The result-cache key of one file of a job with these options."""
+    engine = options["engine"]
+    version = f"{engine_version(engine)}+{pipeline_fingerprint(engine_module(engine))}"
+    return cache_key(content_sha256, engine, version, {"locale": options.get("locale", "en")})

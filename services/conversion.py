@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from services.context import ServiceContext, result_key, upload_key, workbook_key
+from services.context import ServiceContext, cache_key_for, result_key, upload_key, workbook_key
 from services.images import InvalidImage
 from services.jobstore import FINAL_STATES, FileState
 from services.model import ImageResult
@@ -26,9 +26,9 @@ class FileGone(RuntimeError):
 
 def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngine],
                  job_id: str, index: int) -> FileState | None:
-    """Convert file ``index`` of a job with the engine the job asked for, and record the
-    outcome. Returns None when the job was canceled or has expired. A failure is recorded for the file and raised again, so RQ
-    records it too."""
+    """Convert file ``index`` of a job with the engine the job asked for, or take its tables
+    from the result cache, and record the outcome. Returns None when the job was canceled or
+    has expired. A failure is recorded for the file and raised again, so RQ records it too."""
     jobs = ctx.jobs
     record = jobs.get(job_id)
     if record is None or record.status == "canceled":
@@ -38,22 +38,49 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
         jobs.set_fields(job_id, started_at=time.time())
     state = FileState(status="started", started_at=time.time())
     jobs.set_file_state(job_id, index, state)
+    entry = record.files[index]
+    key = cache_key_for(ctx, entry.sha256, record.options)
     try:
-        data = ctx.storage.get(upload_key(job_id, index))
-        if data is None:
-            raise FileGone("the upload has expired or was deleted")
-        result = convert_image(data, engine_for(record.options.get("engine")), max_pixels=ctx.settings.max_image_pixels,
-                               locale=record.options.get("locale", "en"))
+        payload = _cached(ctx, key)
+        state.cached = payload is not None
+        if payload is None:
+            payload = _convert_and_cache(ctx, engine_for, record.options, job_id, entry, key)
     except Exception as exc:
         state.status, state.finished_at = "failed", time.time()
         state.error = _describe_failure(exc)
         _record_unless_canceled(ctx, job_id, index, state)
         raise
-    ctx.storage.put(result_key(job_id, index), json.dumps(result.to_dict()).encode(), ctx.settings.retention_seconds)
+    result = payload["result"]
+    ctx.storage.put(result_key(job_id, index), json.dumps(result).encode(), ctx.settings.retention_seconds)
     state.status, state.finished_at = "finished", time.time()
-    state.tables, state.timings = len(result.tables), result.timings
+    state.tables = len(result["tables"])
+    state.timings = {} if state.cached else result["timings"]
     _record_unless_canceled(ctx, job_id, index, state)
     return state
+
+
+def _cached(ctx: ServiceContext, key: str) -> dict | None:
+    """The cache entry, waiting for it when another worker is converting the same content;
+    None when this worker should convert (it then holds the claim)."""
+    found = ctx.cache.get(key)
+    if found is None and not ctx.cache.claim(key, ctx.settings.job_timeout):
+        found = ctx.cache.wait(key, timeout=ctx.settings.job_timeout)
+    return json.loads(found) if found is not None else None
+
+
+def _convert_and_cache(ctx: ServiceContext, engine_for, options: dict, job_id: str, entry, key: str) -> dict:
+    try:
+        data = ctx.storage.get(upload_key(job_id, entry.index))
+        if data is None:
+            raise FileGone("the upload has expired or was deleted")
+        result = convert_image(data, engine_for(options.get("engine")), max_pixels=ctx.settings.max_image_pixels,
+                               locale=options.get("locale", "en"))
+    except BaseException:
+        ctx.cache.release(key)
+        raise
+    payload = {"content_type": entry.content_type, "result": result.to_dict()}
+    ctx.cache.put(key, json.dumps(payload).encode())
+    return payload
 
 
 def _record_unless_canceled(ctx: ServiceContext, job_id: str, index: int, state: FileState) -> None:

@@ -102,12 +102,14 @@ class JobStore:
     def _owner_key(self, owner: str) -> str:
         return f"{self._prefix}:owner:{owner}:jobs"
 
-    def create(self, job_id: str, owner: str, options: dict, files: list[FileEntry]) -> None:
+    def create(self, job_id: str, owner: str, options: dict, files: list[FileEntry],
+               states: list[FileState] | None = None) -> None:
         now = time.time()
+        states = states or [FileState() for _ in files]
         meta = {"id": job_id, "owner": owner, "created_at": now, "options": options,
                 "files": [f.__dict__ for f in files]}
         mapping = {"meta": json.dumps(meta), "status": "queued"}
-        mapping.update({f"file:{f.index}": FileState().to_json() for f in files})
+        mapping.update({f"file:{f.index}": state.to_json() for f, state in zip(files, states)})
         owner_key = self._owner_key(owner)
         with self._redis.pipeline() as pipe:
             pipe.hset(self._key(job_id), mapping=mapping)

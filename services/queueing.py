@@ -30,13 +30,13 @@ def make_queue(client: redis.Redis, name: str) -> Queue:
     return Queue(name, connection=client, serializer=JSONSerializer)
 
 
-def enqueue_conversion(queue: Queue, job_id: str, file_count: int, *, timeout: int, ttl: int,
+def enqueue_conversion(queue: Queue, job_id: str, file_indices: list[int], *, timeout: int, ttl: int,
                        request_id: str | None = None) -> None:
     common = {"timeout": timeout, "result_ttl": ttl, "failure_ttl": ttl, "ttl": ttl,
               "meta": {"request_id": request_id, "tablesnap_job": job_id}}
     file_jobs = queue.enqueue_many([
         Queue.prepare_data(PROCESS_FILE, args=(job_id, i), job_id=file_job_id(job_id, i), **common)
-        for i in range(file_count)
+        for i in file_indices
     ])
     queue.enqueue_call(
         ASSEMBLE_WORKBOOK, args=(job_id,), job_id=workbook_job_id(job_id),

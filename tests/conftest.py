@@ -14,6 +14,7 @@ from tests.redis_db import claim_database, release_database
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "test-key-" + "x" * 40
 OTHER_KEY = "other-key-" + "y" * 40
+ADMIN_KEY = "admin-key-" + "z" * 40
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +32,10 @@ def test_env(tmp_path_factory):
         "MAX_BATCH_SIZE": "5",
         "MAX_CONTENT_LENGTH": str(8 * 1024 * 1024),
         "MAX_IMAGE_PIXELS": "20000000",
+        "RATE_LIMIT_DEFAULT": "100000/minute",
+        "RATE_LIMIT_UPLOADS": "100000/minute",
+        "RATE_LIMIT_IMAGES": "100000/minute",
+        "ADMIN_API_KEY": ADMIN_KEY,
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

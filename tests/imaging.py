@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import io
+import uuid
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -48,7 +49,14 @@ def render_table(rows: list[list[str]], *, bordered: bool = True, size: tuple[in
     return image
 
 
-def png_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
+def png_bytes(image: Image.Image, fmt: str = "PNG", unique: bool = True) -> bytes:
+    """Encoded image bytes. ``unique`` adds a random text chunk, so the bytes (and the result
+    cache key) differ on every call while the pixels stay the same."""
     buffer = io.BytesIO()
-    image.save(buffer, format=fmt)
+    if fmt == "PNG" and unique:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("nonce", uuid.uuid4().hex)
+        image.save(buffer, format=fmt, pnginfo=info)
+    else:
+        image.save(buffer, format=fmt)
     return buffer.getvalue()

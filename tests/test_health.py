@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 import config
@@ -36,13 +37,17 @@ def test_ready_is_503_when_redis_is_unreachable(test_env, monkeypatch):
     assert client.get("/health/live").status_code == 200
 
 
-def test_production_refuses_to_start_without_api_keys(test_env, monkeypatch):
-    import pytest
-
+@pytest.mark.parametrize("api_keys,admin_key,message", [
+    ("", "", "needs API keys"),
+    ("", "change-me", "placeholder"),
+    ("short", "", "shorter than 32"),
+])
+def test_production_refuses_to_start_unsafely(test_env, monkeypatch, api_keys, admin_key, message):
     from app import create_app
 
-    monkeypatch.setenv("API_KEYS", "")
-    with pytest.raises(RuntimeError, match="API_KEYS"):
+    monkeypatch.setenv("API_KEYS", api_keys)
+    monkeypatch.setenv("ADMIN_API_KEY", admin_key)
+    with pytest.raises(RuntimeError, match=message):
         create_app("production")
 
 

@@ -14,4 +14,17 @@ def create_engine(name: str, threads: int = 0) -> OcrEngine:
     raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(ENGINE_NAMES)}")
 
 
-__all__ = ["ENGINE_NAMES", "EngineUnavailable", "OcrEngine", "create_engine"]
+def engine_version(name: str) -> str:
+    """The engine's version without loading it (it goes into cache keys)."""
+    from importlib.metadata import version
+
+    if name == "rapidocr":
+        return version("rapidocr_onnxruntime")
+    raise EngineUnavailable(f"unknown OCR engine {name!r}")
+
+
+def engine_module(name: str) -> str:
+    return {"rapidocr": "rapid"}[name]
+
+
+__all__ = ["ENGINE_NAMES", "EngineUnavailable", "OcrEngine", "create_engine", "engine_version", "engine_module"]
