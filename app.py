@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import cli
 from config import Config, config_for
 from middleware import auth, errors, rate_limits, request_id
-from routes import account, admin, convert, health, jobs
+from routes import account, admin, convert, health, jobs, meta
 from services.context import build_context
 
 API_BLUEPRINTS = ("convert", "jobs", "account")
@@ -28,7 +28,7 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["tablesnap"] = build_context(settings)
 
-    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp):
+    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp):
         app.register_blueprint(blueprint)
 
     request_id.init_app(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from config import load_settings
 from controllers import api_keys
@@ -47,9 +48,7 @@ def convert_command(images, output, layout, engine, locale, no_highlight):
 
 
 
-@click.group("keys")
-def keys_group():
-    """Create, list and revoke API keys."""
+keys_group = AppGroup("keys", help="Create, list and revoke API keys.")
 
 
 def _context():

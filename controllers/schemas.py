@@ -42,13 +42,13 @@ def load(schema: Schema, data) -> dict:
         raise ApiError(400, code, "some options are not valid", exc.messages) from None
 
 
-def _valid_limit(value: str) -> bool:
+def _valid_limit(value: str) -> None:
     from limits import parse_many
 
     try:
-        return bool(parse_many(value))
+        parse_many(value)
     except ValueError:
-        return False
+        raise ValidationError("not a limit such as '60/minute' or '1000/day'") from None
 
 
 class CreateKeySchema(Schema):

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify
 
 from controllers import health
 from routes.common import services
-from utils.version import API_VERSION, __version__
+from utils.version import __version__
 
 bp = Blueprint("health", __name__)
 
@@ -24,8 +24,3 @@ def ready():
 def details():
     ok, report = health.details(services(), __version__)
     return jsonify(report), 200 if ok else 503
-
-
-@bp.get("/api/v1/version")
-def version():
-    return jsonify({"version": __version__, "api": API_VERSION})
