@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import openpyxl
 import pytest
@@ -143,3 +144,29 @@ def test_everything_expires_with_the_retention_time(client, services, worker):
     assert keys, "the job left no keys"
     for key in keys:
         assert 0 < redis.ttl(key) <= retention, key
+
+
+def test_cancel_stops_a_running_job_and_the_worker_goes_on(client, services, worker):
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from services.queueing import file_job_id
+
+    rows = [[f"Row {r}", f"{r * 1234.5:,.2f}", f"{r % 97}.{r % 10}%", f"2024-{r % 12 + 1:02d}-{r % 28 + 1:02d}"]
+            for r in range(1, 90)]
+    big = png_bytes(render_table([SALES[0]] + rows, size=(1400, 4300), font_size=20, row_height=46))
+    job_id = upload(client, [("big.png", big)]).get_json()["job_id"]
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/v1/jobs/{job_id}", headers=auth()).get_json()["files"][0]["status"] != "started":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    canceled = client.delete(f"/api/v1/jobs/{job_id}", headers=auth()).get_json()
+    assert canceled["status"] == "canceled" and canceled["files"][0]["status"] == "canceled"
+    rq_job = Job.fetch(file_job_id(job_id, 0), connection=services.redis, serializer=JSONSerializer)
+    deadline = time.monotonic() + 10
+    while rq_job.get_status() not in ("stopped", "failed"):
+        assert time.monotonic() < deadline, rq_job.get_status()
+        time.sleep(0.05)
+    next_job = upload(client, [("next.png", png_bytes(render_table(SALES[:2])))]).get_json()["job_id"]
+    assert wait_for_job(client, next_job, timeout=30)["status"] == "finished"
+    assert client.get(f"/api/v1/jobs/{job_id}", headers=auth()).get_json()["status"] == "canceled"
