@@ -41,6 +41,7 @@ class Settings:
     ocr_threads: int = field(default_factory=lambda: _int("OCR_THREADS", 0))
     worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
     job_timeout: int = field(default_factory=lambda: _int("JOB_TIMEOUT", 300))
+    sse_heartbeat_seconds: float = field(default_factory=lambda: _float("SSE_HEARTBEAT_SECONDS", 15))
     low_confidence: float = field(default_factory=lambda: _float("LOW_CONFIDENCE_THRESHOLD", 0.8))
     api_keys: list[str] = field(default_factory=lambda: _list("API_KEYS"))
     admin_api_key: str = field(default_factory=lambda: _str("ADMIN_API_KEY", ""))

@@ -5,6 +5,7 @@ import time
 
 from controllers.job_views import job_detail, owned_job
 from services.context import ServiceContext, result_key, upload_key, workbook_key
+from services.conversion import notify_end
 from services.jobstore import FINAL_STATES, FileState
 from services.queueing import stop_conversion
 from utils.errors import ApiError
@@ -24,6 +25,7 @@ def cancel_job(ctx: ServiceContext, owner: str, job_id: str) -> dict:
                 ctx.jobs.set_file_state(job_id, entry.index,
                                         FileState(status="canceled", started_at=state.started_at, finished_at=now))
         stop_conversion(ctx.queue, job_id, len(record.files))
+        notify_end(ctx, job_id, "canceled")
     count = len(record.files)
     ctx.storage.delete(*[upload_key(job_id, i) for i in range(count)],
                        *[result_key(job_id, i) for i in range(count)], workbook_key(job_id))

@@ -24,7 +24,7 @@ def job_summary(record: JobRecord) -> dict:
         "created_at": iso(record.created_at),
         "started_at": iso(record.started_at),
         "finished_at": iso(end),
-        "progress": {"done": record.done, "total": len(record.files), "current_file": record.current_file},
+        "progress": record.progress(),
         "options": {k: v for k, v in record.options.items() if v is not None},
         "timings": {
             "queued_seconds": _span(record.created_at, record.started_at),

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, url_for
+import json
 
-from controllers import cancel_job, job_outputs, job_status
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+
+from controllers import cancel_job, job_events, job_outputs, job_status
 from routes.common import owner, services
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
@@ -15,6 +17,7 @@ def _with_links(job: dict) -> dict:
         "download": url_for("jobs.download", job_id=job_id, _external=True),
         "result": url_for("jobs.result", job_id=job_id, _external=True),
         "preview": url_for("jobs.preview", job_id=job_id, _external=True),
+        "events": url_for("jobs.events", job_id=job_id, _external=True),
     }
     return job
 
@@ -53,3 +56,24 @@ def result(job_id: str):
 @bp.get("/<job_id>/preview")
 def preview(job_id: str):
     return jsonify(job_outputs.preview(services(), owner(), job_id, request.args.to_dict()))
+
+
+@bp.get("/<job_id>/events")
+def events(job_id: str):
+    """Server-Sent Events: progress, file_finished, file_failed, then finished, failed or canceled."""
+    stream = job_events.job_events(services(), owner(), job_id, heartbeat=services().settings.sse_heartbeat_seconds)
+    download = url_for("jobs.download", job_id=job_id, _external=True)
+
+    def sse():
+        yield "retry: 3000\n\n"
+        for item in stream:
+            if item is None:
+                yield ": heartbeat\n\n"
+                continue
+            event, data = item
+            if event == "finished":
+                data = {**data, "download_url": download}
+            yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+    return Response(stream_with_context(sse()), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from services.context import ServiceContext, cache_key_for, result_key, upload_key, workbook_key
+from services import events
 from services.images import InvalidImage
 from services.jobstore import FINAL_STATES, FileState
 from services.model import ImageResult
@@ -38,6 +39,7 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
         jobs.set_fields(job_id, started_at=time.time())
     state = FileState(status="started", started_at=time.time())
     jobs.set_file_state(job_id, index, state)
+    notify_progress(ctx, job_id)
     entry = record.files[index]
     key = cache_key_for(ctx, entry.sha256, record.options)
     try:
@@ -48,14 +50,19 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
     except Exception as exc:
         state.status, state.finished_at = "failed", time.time()
         state.error = _describe_failure(exc)
-        _record_unless_canceled(ctx, job_id, index, state)
+        if _record_unless_canceled(ctx, job_id, index, state):
+            _notify(ctx, job_id, "file_failed", {"index": index, "name": entry.name, "error": state.error})
+            notify_progress(ctx, job_id)
         raise
     result = payload["result"]
     ctx.storage.put(result_key(job_id, index), json.dumps(result).encode(), ctx.settings.retention_seconds)
     state.status, state.finished_at = "finished", time.time()
     state.tables = len(result["tables"])
     state.timings = {} if state.cached else result["timings"]
-    _record_unless_canceled(ctx, job_id, index, state)
+    if _record_unless_canceled(ctx, job_id, index, state):
+        _notify(ctx, job_id, "file_finished",
+                {"index": index, "name": entry.name, "tables": state.tables, "cached": state.cached})
+        notify_progress(ctx, job_id)
     return state
 
 
@@ -83,9 +90,25 @@ def _convert_and_cache(ctx: ServiceContext, engine_for, options: dict, job_id: s
     return payload
 
 
-def _record_unless_canceled(ctx: ServiceContext, job_id: str, index: int, state: FileState) -> None:
-    if ctx.jobs.status(job_id) not in (None, "canceled"):
-        ctx.jobs.set_file_state(job_id, index, state)
+def _record_unless_canceled(ctx: ServiceContext, job_id: str, index: int, state: FileState) -> bool:
+    if ctx.jobs.status(job_id) in (None, "canceled"):
+        return False
+    ctx.jobs.set_file_state(job_id, index, state)
+    return True
+
+
+def _notify(ctx: ServiceContext, job_id: str, event: str, data: dict) -> None:
+    events.publish(ctx.redis, ctx.settings.key_prefix, job_id, event, {"job_id": job_id, **data})
+
+
+def notify_progress(ctx: ServiceContext, job_id: str) -> None:
+    record = ctx.jobs.get(job_id)
+    if record is not None:
+        _notify(ctx, job_id, "progress", record.progress())
+
+
+def notify_end(ctx: ServiceContext, job_id: str, status: str, error: dict | None = None) -> None:
+    _notify(ctx, job_id, status, {"status": status, "error": error})
 
 
 def _describe_failure(exc: Exception) -> dict:
@@ -126,11 +149,13 @@ def assemble_workbook(ctx: ServiceContext, job_id: str) -> str | None:
     if not any(e.result for e in entries):
         jobs.set_fields(job_id, finished_at=time.time(),
                         error={"code": "all_files_failed", "message": "no file could be converted"})
-        jobs.transition(job_id, "failed", ("queued", "started"))
+        if jobs.transition(job_id, "failed", ("queued", "started")):
+            notify_end(ctx, job_id, "failed", {"code": "all_files_failed", "message": "no file could be converted"})
         return "failed"
     book = write_workbook(entries, layout=record.options.get("layout", "sheet_per_image"),
                           highlight_low_confidence=record.options.get("highlight_low_confidence"))
     ctx.storage.put(workbook_key(job_id), book, ctx.settings.retention_seconds)
     jobs.set_fields(job_id, finished_at=time.time())
-    jobs.transition(job_id, "finished", ("queued", "started"))
+    if jobs.transition(job_id, "finished", ("queued", "started")):
+        notify_end(ctx, job_id, "finished")
     return "finished"

@@ -77,6 +77,9 @@ class JobRecord:
     def done(self) -> int:
         return sum(s.status in FINAL_STATES for s in self.file_states)
 
+    def progress(self) -> dict:
+        return {"done": self.done, "total": len(self.files), "current_file": self.current_file}
+
     @property
     def current_file(self) -> str | None:
         for entry, state in zip(self.files, self.file_states):

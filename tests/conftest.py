@@ -36,6 +36,7 @@ def test_env(tmp_path_factory):
         "RATE_LIMIT_UPLOADS": "100000/minute",
         "RATE_LIMIT_IMAGES": "100000/minute",
         "ADMIN_API_KEY": ADMIN_KEY,
+        "SSE_HEARTBEAT_SECONDS": "0.5",
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
