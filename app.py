@@ -46,6 +46,9 @@ def _refuse_unsafe_production(settings) -> None:
     admin_key = settings.admin_api_key
     if admin_key and (admin_key.lower() in PLACEHOLDER_SECRETS or len(admin_key) < 32):
         raise RuntimeError("ADMIN_API_KEY is a placeholder or shorter than 32 characters")
+    secret = settings.webhook_secret
+    if secret and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
+        raise RuntimeError("WEBHOOK_SECRET is a placeholder or shorter than 32 characters")
     weak = [k for k in settings.api_keys if k.lower() in PLACEHOLDER_SECRETS or len(k) < 32]
     if weak:
         raise RuntimeError("API_KEYS holds a placeholder or a key shorter than 32 characters")

@@ -42,6 +42,11 @@ class Settings:
     worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
     job_timeout: int = field(default_factory=lambda: _int("JOB_TIMEOUT", 300))
     sse_heartbeat_seconds: float = field(default_factory=lambda: _float("SSE_HEARTBEAT_SECONDS", 15))
+    webhook_secret: str = field(default_factory=lambda: _str("WEBHOOK_SECRET", ""))
+    webhook_allow_private: bool = field(default_factory=lambda: _str("WEBHOOK_ALLOW_PRIVATE", "false").lower() in ("1", "true", "yes"))
+    webhook_timeout: float = field(default_factory=lambda: _float("WEBHOOK_TIMEOUT", 10))
+    webhook_retry_intervals: list[int] = field(
+        default_factory=lambda: [int(x) for x in _list("WEBHOOK_RETRY_INTERVALS", "10,30,120,600,1800")])
     low_confidence: float = field(default_factory=lambda: _float("LOW_CONFIDENCE_THRESHOLD", 0.8))
     api_keys: list[str] = field(default_factory=lambda: _list("API_KEYS"))
     admin_api_key: str = field(default_factory=lambda: _str("ADMIN_API_KEY", ""))

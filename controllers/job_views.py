@@ -47,6 +47,8 @@ def job_detail(record: JobRecord) -> dict:
         }
         for entry, state in zip(record.files, record.file_states)
     ]
+    if record.webhook is not None:
+        detail["webhook"] = {**record.webhook, "attempted_at": iso(record.webhook["attempted_at"])}
     return detail
 
 

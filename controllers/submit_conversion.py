@@ -17,6 +17,7 @@ from services.conversion import assemble_workbook
 from services.images import InvalidImage, inspect_image
 from services.jobstore import FileEntry, FileState, new_job_id
 from services.queueing import enqueue_conversion
+from services.webhooks import InvalidCallback, check_callback_url
 from utils.errors import ApiError
 from utils.filenames import clean_filename
 
@@ -41,6 +42,8 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
         raise ApiError(400, "too_many_files",
                        f"{len(uploads)} files sent; at most {settings.max_batch_size} per job",
                        {"max_batch_size": settings.max_batch_size})
+    if options["callback_url"]:
+        _check_callback(options["callback_url"], settings)
     options["engine"] = options["engine"] or settings.ocr_engine
     options["highlight_low_confidence"] = settings.low_confidence if options["highlight_low_confidence"] else None
 
@@ -69,6 +72,15 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
     else:
         assemble_workbook(ctx, job_id)
     return job_id
+
+
+def _check_callback(url: str, settings) -> None:
+    if not settings.webhook_secret:
+        raise ApiError(400, "webhooks_disabled", "this service has no WEBHOOK_SECRET, so it sends no webhooks")
+    try:
+        check_callback_url(url, settings.webhook_allow_private)
+    except InvalidCallback as exc:
+        raise ApiError(400, "invalid_callback_url", str(exc), {"callback_url": url}) from None
 
 
 def _entry(index: int, upload: Upload, digest: str, cached: dict | None, max_pixels: int) -> FileEntry:

@@ -16,6 +16,7 @@ from services.jobstore import FINAL_STATES, FileState
 from services.model import ImageResult
 from services.ocr.base import OcrEngine
 from services.pipeline import convert_image
+from services.queueing import enqueue_webhook
 from services.xlsx import WorkbookEntry, write_workbook
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,13 @@ def notify_progress(ctx: ServiceContext, job_id: str) -> None:
 
 
 def notify_end(ctx: ServiceContext, job_id: str, status: str, error: dict | None = None) -> None:
+    """Tell event listeners the job ended, and its webhook if it asked for one (on finish or failure)."""
     _notify(ctx, job_id, status, {"status": status, "error": error})
+    record = ctx.jobs.get(job_id)
+    if status != "canceled" and record is not None and record.options.get("callback_url"):
+        settings = ctx.settings
+        enqueue_webhook(ctx.queue, job_id, retry_intervals=settings.webhook_retry_intervals,
+                        timeout=int(settings.webhook_timeout) + 10, ttl=settings.retention_seconds)
 
 
 def _describe_failure(exc: Exception) -> dict:

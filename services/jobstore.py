@@ -72,6 +72,7 @@ class JobRecord:
     finished_at: float | None
     error: dict | None
     file_states: list[FileState]
+    webhook: dict | None = None
 
     @property
     def done(self) -> int:
@@ -138,6 +139,8 @@ class JobStore:
             started_at=num(b"started_at"), finished_at=num(b"finished_at"),
             error=json.loads(raw[b"error"]) if b"error" in raw else None,
             file_states=[FileState.from_json(raw.get(f"file:{f.index}".encode())) for f in files],
+            webhook={"attempts": int(raw[b"webhook_attempts"]), **json.loads(raw[b"webhook_last"])}
+            if b"webhook_last" in raw else None,
         )
 
     def status(self, job_id: str) -> str | None:
@@ -168,8 +171,11 @@ class JobStore:
         if self._redis.exists(key):
             self._redis.hset(key, f"file:{index}", state.to_json())
 
-    def delete(self, job_id: str, owner: str) -> None:
-        with self._redis.pipeline() as pipe:
-            pipe.delete(self._key(job_id))
-            pipe.zrem(self._owner_key(owner), job_id)
-            pipe.execute()
+    def record_webhook_attempt(self, job_id: str, attempt: dict) -> None:
+        """Keep the latest delivery attempt and count them (shown in the job status)."""
+        key = self._key(job_id)
+        if self._redis.exists(key):
+            with self._redis.pipeline() as pipe:
+                pipe.hset(key, "webhook_last", json.dumps(attempt))
+                pipe.hincrby(key, "webhook_attempts", 1)
+                pipe.execute()

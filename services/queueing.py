@@ -8,7 +8,7 @@ ids, serialised as JSON.
 from __future__ import annotations
 
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Dependency, Job, JobStatus
@@ -16,6 +16,7 @@ from rq.serializers import JSONSerializer
 
 PROCESS_FILE = "jobs.convert.process_file"
 ASSEMBLE_WORKBOOK = "jobs.convert.assemble_workbook"
+DELIVER_WEBHOOK = "jobs.webhooks.deliver_webhook"
 
 
 def file_job_id(job_id: str, index: int) -> str:
@@ -42,6 +43,13 @@ def enqueue_conversion(queue: Queue, job_id: str, file_indices: list[int], *, ti
         ASSEMBLE_WORKBOOK, args=(job_id,), job_id=workbook_job_id(job_id),
         depends_on=Dependency(jobs=file_jobs, allow_failure=True), **common,
     )
+
+
+def enqueue_webhook(queue: Queue, job_id: str, *, retry_intervals: list[int], timeout: int, ttl: int) -> None:
+    """Delivery with retries (RQ's scheduler waits ``retry_intervals`` between attempts)."""
+    queue.enqueue_call(DELIVER_WEBHOOK, args=(job_id,), job_id=f"{job_id}-webhook", timeout=timeout,
+                       result_ttl=ttl, failure_ttl=ttl, ttl=ttl,
+                       retry=Retry(max=len(retry_intervals), interval=retry_intervals) if retry_intervals else None)
 
 
 def stop_conversion(queue: Queue, job_id: str, file_count: int) -> None:

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "test-key-" + "x" * 40
 OTHER_KEY = "other-key-" + "y" * 40
 ADMIN_KEY = "admin-key-" + "z" * 40
+WEBHOOK_SECRET = "webhook-secret-" + "w" * 40
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +38,9 @@ def test_env(tmp_path_factory):
         "RATE_LIMIT_IMAGES": "100000/minute",
         "ADMIN_API_KEY": ADMIN_KEY,
         "SSE_HEARTBEAT_SECONDS": "0.5",
+        "WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "WEBHOOK_ALLOW_PRIVATE": "true",
+        "WEBHOOK_RETRY_INTERVALS": "1,1",
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
