@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import cli
 from config import Config, config_for
 from middleware import auth, errors, rate_limits, request_id
-from routes import account, admin, convert, health, jobs, meta
+from routes import account, admin, convert, health, jobs, meta, openapi
 from services.context import build_context
 
 API_BLUEPRINTS = ("convert", "jobs", "account")
@@ -28,13 +28,13 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["tablesnap"] = build_context(settings)
 
-    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp):
+    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp, openapi.bp):
         app.register_blueprint(blueprint)
 
     request_id.init_app(app)
     errors.init_app(app)
     auth.init_app(app, protected_blueprints=API_BLUEPRINTS, admin_blueprint="admin")
-    rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health",))
+    rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health", "docs"))
     cli.init_app(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
