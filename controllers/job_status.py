@@ -4,10 +4,15 @@ from __future__ import annotations
 from controllers.job_views import job_detail, job_summary, owned_job
 from controllers.schemas import PageQuerySchema, load
 from services.context import ServiceContext
+from services.queueing import reap_abandoned
 
 
 def get_job(ctx: ServiceContext, owner: str, job_id: str) -> dict:
-    return job_detail(owned_job(ctx, owner, job_id))
+    record = owned_job(ctx, owner, job_id)
+    if record.status == "started":
+        reap_abandoned(ctx.queue)
+        record = owned_job(ctx, owner, job_id)
+    return job_detail(record)
 
 
 def list_jobs(ctx: ServiceContext, owner: str, query: dict) -> dict:

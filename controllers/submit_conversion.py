@@ -68,7 +68,8 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
                                     tables=len(hit["result"]["tables"])))
     ctx.jobs.create(job_id, owner, options, entries, states)
     if misses:
-        enqueue_conversion(ctx.queue, job_id, misses, timeout=settings.job_timeout, ttl=ttl, request_id=request_id)
+        enqueue_conversion(ctx.queue, job_id, misses, timeout=settings.job_timeout, ttl=ttl,
+                           retries=settings.file_job_retries, request_id=request_id)
     else:
         assemble_workbook(ctx, job_id)
     return job_id

@@ -39,7 +39,8 @@ def main() -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx = runtime.context()
     worker_class = WORKER_CLASSES[ctx.settings.worker_mode]
-    worker = worker_class([ctx.queue], connection=ctx.redis)
+    worker = worker_class([ctx.queue], connection=ctx.redis,
+                          maintenance_interval=ctx.settings.worker_maintenance_seconds)
     worker.work(with_scheduler=True, logging_level=level)
 
 

@@ -26,6 +26,9 @@ class FileGone(RuntimeError):
     """The upload expired or was deleted before a worker got to it."""
 
 
+PERMANENT_FAILURES = (InvalidImage, FileGone)
+
+
 def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngine],
                  job_id: str, index: int) -> FileState | None:
     """Convert file ``index`` of a job with the engine the job asked for, or take its tables

@@ -32,11 +32,14 @@ def make_queue(client: redis.Redis, name: str) -> Queue:
 
 
 def enqueue_conversion(queue: Queue, job_id: str, file_indices: list[int], *, timeout: int, ttl: int,
-                       request_id: str | None = None) -> None:
+                       retries: int = 1, request_id: str | None = None) -> None:
+    """File jobs get ``retries`` more attempts, meant for a worker that died mid-job (the job
+    function gives up at once on a failure that would only repeat)."""
     common = {"timeout": timeout, "result_ttl": ttl, "failure_ttl": ttl, "ttl": ttl,
               "meta": {"request_id": request_id, "tablesnap_job": job_id}}
     file_jobs = queue.enqueue_many([
-        Queue.prepare_data(PROCESS_FILE, args=(job_id, i), job_id=file_job_id(job_id, i), **common)
+        Queue.prepare_data(PROCESS_FILE, args=(job_id, i), job_id=file_job_id(job_id, i),
+                           retry=Retry(max=retries, interval=5) if retries else None, **common)
         for i in file_indices
     ])
     queue.enqueue_call(
@@ -73,5 +76,7 @@ def stop_conversion(queue: Queue, job_id: str, file_count: int) -> None:
                 pass
 
 
-def queue_depth(queue: Queue) -> int:
-    return queue.count
+def reap_abandoned(queue: Queue) -> None:
+    """Fail (or retry) jobs whose worker died: their heartbeat has expired. RQ's own
+    maintenance does this only every few minutes; status reads call it too."""
+    queue.started_job_registry.cleanup()

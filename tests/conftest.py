@@ -71,9 +71,10 @@ def services(app):
 
 
 def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
+    """A real worker in its own process group, so a test can kill it together with its work horse."""
     log = open(log_path, "ab")
     return subprocess.Popen([sys.executable, "-m", "jobs.worker"], cwd=ROOT, env={**os.environ, **env},
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_for_workers(services, count: int, timeout: float = 60) -> None:

@@ -27,12 +27,12 @@ def start_gunicorn(env: dict, log_path: Path, workers: int = 2) -> tuple[subproc
          "--worker-class", "gthread", "--threads", "4", "--no-control-socket", "app:create_app()"],
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
-            if requests.get(f"{url}/health/live", timeout=1).ok:
+            if requests.get(f"{url}/health/live", timeout=5).ok:
                 return proc, url
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()

@@ -1,0 +1,161 @@
+"""Words into cells: merges, cell text in reading order, confidence, box, typed value."""
+from __future__ import annotations
+
+from services.model import Cell, Table, TypedValue, Word
+from services.tables.columns import line_runs
+from services.tables.grid import Grid
+from services.tables.lines import Rulings
+from services.tables.regions import Region
+from services.tables.textlines import center, group_lines, phrase_gap, union_bbox
+
+_LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
+
+
+class _Merges:
+    """Union-find over grid positions, kept rectangular."""
+
+    def __init__(self, n_rows: int, n_cols: int):
+        self.n_cols = n_cols
+        self.parent = list(range(n_rows * n_cols))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = self.find(a[0] * self.n_cols + a[1]), self.find(b[0] * self.n_cols + b[1])
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def rectangles(self) -> list[tuple[int, int, int, int]]:
+        """(row0, col0, row1, col1) inclusive, one per merged group, after closing each
+        group to its bounding rectangle."""
+        while True:
+            spans: dict[int, list[int]] = {}
+            for i in range(len(self.parent)):
+                r, c = divmod(i, self.n_cols)
+                s = spans.setdefault(self.find(i), [r, c, r, c])
+                s[0], s[1], s[2], s[3] = min(s[0], r), min(s[1], c), max(s[2], r), max(s[3], c)
+            changed = False
+            for r0, c0, r1, c1 in spans.values():
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if self.find(r * self.n_cols + c) != self.find(r0 * self.n_cols + c0):
+                            self.union((r0, c0), (r, c))
+                            changed = True
+            if not changed:
+                return [tuple(s) for s in spans.values()]
+
+
+def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
+             locale: str = "en") -> Table:
+    merges = _Merges(grid.n_rows, grid.n_cols)
+    _merge_missing_rulings(grid, rulings, merges)
+    _merge_spanning_text(region, grid, height, merges)
+
+    by_cell: dict[tuple[int, int], list[Word]] = {}
+    for row in grid.rows:
+        for line in row:
+            for word in line.words:
+                cx, cy = center(word)
+                by_cell.setdefault((grid.row_at(cy), grid.col_at(cx)), []).append(word)
+
+    cells: list[Cell] = []
+    for r0, c0, r1, c1 in merges.rectangles():
+        words = [w for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                 for w in by_cell.get((r, c), [])]
+        rowspan, colspan = r1 - r0 + 1, c1 - c0 + 1
+        if not words and rowspan == colspan == 1:
+            continue
+        frame = (grid.col_edges[c0], grid.row_edges[r0], grid.col_edges[c1 + 1], grid.row_edges[r1 + 1])
+        text = cell_text(words, height, frame if region.ruled else None)
+        cells.append(Cell(
+            row=r0, col=c0, text=text, value=_typed(text, locale),
+            rowspan=rowspan, colspan=colspan,
+            bbox=union_bbox([w.bbox for w in words]) if words else frame,
+            confidence=min(w.confidence for w in words) if words else None,
+        ))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(
+        n_rows=grid.n_rows, n_cols=grid.n_cols, cells=cells, bbox=region.bbox,
+        header_rows=header_rows(cells, grid.n_rows, grid.n_cols),
+        title=" ".join(w.text for w in region.title.words) if region.title else None,
+    )
+
+
+def _merge_missing_rulings(grid: Grid, rulings: Rulings, merges: _Merges) -> None:
+    """Join neighbours across a ruled boundary whose line is absent along their shared side."""
+    for c in range(1, grid.n_cols):
+        if not grid.col_ruled[c]:
+            continue
+        for r in range(grid.n_rows):
+            y0, y1 = grid.row_edges[r], grid.row_edges[r + 1]
+            m = 0.2 * (y1 - y0)
+            if rulings.v_coverage(grid.col_edges[c], y0 + m, y1 - m) < _LINE_PRESENT:
+                merges.union((r, c - 1), (r, c))
+    for r in range(1, grid.n_rows):
+        if not grid.row_ruled[r]:
+            continue
+        for c in range(grid.n_cols):
+            x0, x1 = grid.col_edges[c], grid.col_edges[c + 1]
+            m = 0.2 * (x1 - x0)
+            if rulings.h_coverage(grid.row_edges[r], x0 + m, x1 - m) < _LINE_PRESENT:
+                merges.union((r - 1, c), (r, c))
+
+
+def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Merges) -> None:
+    """A phrase running across text-derived column boundaries, or centred over one (a
+    header centred above two right-aligned columns), becomes one merged cell."""
+    cuts = [x for x, hard in zip(grid.col_edges, grid.col_hard) if hard]
+    for row in grid.rows:
+        for line in row:
+            r = grid.row_at(line.center)
+            for a, b in line_runs(line, phrase_gap(height), cuts):
+                c0, c1 = grid.col_at(a + 1), grid.col_at(b - 1)
+                for g0, g1 in grid.text_gaps:
+                    if g0 < (a + b) / 2 < g1:
+                        c0, c1 = min(c0, grid.col_at(g0)), max(c1, grid.col_at(g1))
+                if c1 > c0 and not any(grid.col_hard[c] for c in range(c0 + 1, c1 + 1)):
+                    for c in range(c0 + 1, c1 + 1):
+                        merges.union((r, c0), (r, c))
+
+
+def cell_text(words: list[Word], height: float, frame=None) -> str:
+    """Words in reading order: spaces within a visual line, and between lines too when the
+    text merely wrapped. A line break is kept only inside a known cell frame where the next
+    line's first word would clearly have fitted on the line before."""
+    lines = group_lines(words)
+    text = " ".join(w.text for w in lines[0].words)
+    for prev, line in zip(lines, lines[1:]):
+        sep = " "
+        if frame is not None:
+            pad = max(0.0, prev.x0 - frame[0])
+            first = line.words[0]
+            room = frame[2] - pad - prev.x1
+            if first.bbox[2] - first.bbox[0] + 0.5 * height + 0.5 * height < room:
+                sep = "\n"
+        text += sep + " ".join(w.text for w in line.words)
+    return text
+
+
+def header_rows(cells: list[Cell], n_rows: int, n_cols: int) -> int:
+    """1, or more when the top row holds cells spanning columns above sub-headers (or
+    spanning rows down beside them)."""
+    if n_rows < 3:
+        return 1
+    top = [c for c in cells if c.row == 0]
+    rows = 1
+    if any(c.colspan > 1 for c in top):
+        rows = 2
+    rows = max([rows] + [c.rowspan for c in top if c.rowspan < n_rows])
+    return min(rows, n_rows - 1)
+
+
+def _typed(text: str, locale: str) -> TypedValue:
+    try:
+        from services.values import parse_value
+    except ImportError:
+        return TypedValue("text" if text else "empty", text or None)
+    return parse_value(text, locale)

@@ -1,0 +1,120 @@
+"""Column separators found from text alone: x ranges that no cell's text reaches.
+
+Word boxes of all rows are projected onto the x axis; a column gap is an uncovered range
+wider than the space between two words of one phrase. Rows whose single phrase runs
+across such a gap or is centred in it (a title, a section label, a header spanning several
+columns) are left out of the projection, since they would close the gaps they cross.
+
+Narrower uncovered ranges, down to a quarter of the text height, occur between words of
+one phrase that happen to line up ("West Coast" over "East Coast") and between tightly
+packed spreadsheet columns. They count as column gaps only with evidence that they are
+not spaces (``_narrow_is_column``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.tables.textlines import TextLine, phrase_gap, phrases
+
+Interval = tuple[float, float]
+
+
+NARROW_GAP = 0.25  # of the text height: the narrowest uncovered range worth a look
+
+
+@dataclass
+class ColumnGaps:
+    gaps: list[Interval]
+    narrow: list[bool]  # per gap: narrower than a phrase gap, so no phrase may span it
+    spanning: list[int]  # indices of lines left out because they cross a gap
+
+
+def line_runs(line: TextLine, max_gap: float, cuts: list[float] = ()) -> list[Interval]:
+    """Extents of a line's phrases, also split wherever a ruling line (``cuts``) passes."""
+    runs: list[Interval] = []
+    for run in phrases(line.words, max_gap):
+        pieces = [run[0]]
+        for word in run[1:]:
+            prev_end = pieces[-1].bbox[2]
+            if any(prev_end <= c <= word.bbox[0] for c in cuts):
+                runs.append((pieces[0].bbox[0], max(w.bbox[2] for w in pieces)))
+                pieces = [word]
+            else:
+                pieces.append(word)
+        runs.append((pieces[0].bbox[0], max(w.bbox[2] for w in pieces)))
+    return runs
+
+
+def projection_gaps(runs: list[Interval], min_gap: float) -> list[Interval]:
+    gaps: list[Interval] = []
+    end = None
+    for start, stop in sorted(runs):
+        if end is not None and start - end >= min_gap:
+            gaps.append((end, start))
+        end = stop if end is None else max(end, stop)
+    return gaps
+
+
+def crosses(run: Interval, gap: Interval) -> bool:
+    """The run covers most of the gap, or is centred inside it."""
+    quarter = 0.25 * (gap[1] - gap[0])
+    return ((run[0] < gap[0] + quarter and run[1] > gap[1] - quarter)
+            or gap[0] < (run[0] + run[1]) / 2 < gap[1])
+
+
+def find_column_gaps(lines: list[TextLine], height: float,
+                     cuts: list[float] = ()) -> ColumnGaps:
+    min_gap = phrase_gap(height)
+    runs = [line_runs(line, min_gap, cuts) for line in lines]
+    multi = [r for r in runs if len(r) >= 2]
+    base = multi if len(multi) >= 2 else runs
+    first = projection_gaps([iv for r in base for iv in r], min_gap)
+    spanning = [i for i, r in enumerate(runs)
+                if len(r) == 1 and len(lines) > 2 and any(crosses(r[0], g) for g in first)]
+    kept = [line for i, line in enumerate(lines) if i not in spanning]
+    boxes = [(w.bbox[0], w.bbox[2]) for line in kept for w in line.words]
+    candidates = projection_gaps(boxes, NARROW_GAP * height)
+    wide = [g for g in candidates if g[1] - g[0] >= min_gap]
+    gaps, narrow = [], []
+    for gap in candidates:
+        is_narrow = gap[1] - gap[0] < min_gap
+        if not is_narrow or _narrow_is_column(kept, gap, wide, height):
+            gaps.append(gap)
+            narrow.append(is_narrow)
+    return ColumnGaps(gaps, narrow, spanning)
+
+
+_DIGIT_GROUPS = re.compile(r"[-+(]?[^\d\s]{0,3}\d{1,3}")
+_GROUP_TAIL = re.compile(r"\d{3}(?:[.,]\d+)?\)?%?")
+
+
+def _numeric(text: str) -> bool:
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in text)
+
+
+def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval],
+                      height: float) -> bool:
+    """A narrow uncovered range separates columns when, in at least two rows and half of
+    them, words sit on both sides within the neighbouring wide gaps, and either the words before it are right-aligned
+    numbers of different widths (a numeric column packed against the next one), or the
+    distance between the two words changes from row to row (a space would not). Numbers
+    with spaces between digit groups ("1 234 567") are not split."""
+    lo = max([g[1] for g in wide if g[1] <= gap[0]], default=float("-inf"))
+    hi = min([g[0] for g in wide if g[0] >= gap[1]], default=float("inf"))
+    pairs = []
+    for line in lines:
+        before = [w for w in line.words if lo <= w.bbox[0] and w.bbox[2] <= gap[0] + 0.5]
+        after = [w for w in line.words if gap[1] - 0.5 <= w.bbox[0] and w.bbox[2] <= hi]
+        if before and after:
+            pairs.append((max(before, key=lambda w: w.bbox[2]), min(after, key=lambda w: w.bbox[0])))
+    if len(pairs) < max(2, 0.5 * len(lines)):
+        return False
+    if all(_DIGIT_GROUPS.fullmatch(a.text) and _GROUP_TAIL.fullmatch(b.text) for a, b in pairs):
+        return False
+    lefts = [a for a, _ in pairs]
+    right_aligned = (max(w.bbox[2] for w in lefts) - min(w.bbox[2] for w in lefts) <= 0.25 * height
+                     and max(w.bbox[0] for w in lefts) - min(w.bbox[0] for w in lefts) >= 0.5 * height
+                     and sum(_numeric(w.text) for w in lefts) >= 0.5 * len(lefts))
+    spacing = [b.bbox[0] - a.bbox[2] for a, b in pairs]
+    return right_aligned or max(spacing) - min(spacing) >= 0.5 * height

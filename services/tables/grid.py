@@ -1,0 +1,136 @@
+"""Row and column boundaries of one table region.
+
+Boundaries come from ruling lines where they exist and from the text where they do not:
+vertical rulings plus text column gaps for columns; horizontal rulings plus stripe edges
+for row separators, then text lines grouped into rows. A boundary drawn as a line is
+"ruled": only there can a missing stretch of line mean a merged cell.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.tables.columns import find_column_gaps, line_runs
+from services.tables.lines import Rulings
+from services.tables.regions import Region
+from services.tables.rows import build_rows
+from services.tables.stripes import fill_edges
+from services.tables.textlines import TextLine, phrase_gap
+
+
+@dataclass
+class Grid:
+    col_edges: list[float]
+    row_edges: list[float]
+    col_ruled: list[bool]  # per edge; True where a vertical line draws it
+    row_ruled: list[bool]  # per edge; True where a horizontal line draws it
+    rows: list[list[TextLine]]
+    text_gaps: list[tuple[float, float]]  # the blank x ranges behind text-derived col edges
+    col_hard: list[bool]  # per edge: no phrase may span it (a ruling or a narrow text gap)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    def col_at(self, x: float) -> int:
+        return _index(self.col_edges, x)
+
+    def row_at(self, y: float) -> int:
+        return _index(self.row_edges, y)
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(max(bisect.bisect_left(edges, value) - 1, 0), len(edges) - 2)
+
+
+def _cluster(positions: list[float], tol: float) -> list[float]:
+    groups: list[list[float]] = []
+    for p in sorted(positions):
+        if groups and p - groups[-1][-1] <= tol:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return [float(np.mean(g)) for g in groups]
+
+
+def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
+    x0, y0, x1, y1 = region.bbox
+    words = [w for line in region.lines for w in line.words]
+    tx0, tx1 = min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)
+    tol = max(3.0, 0.25 * height)
+
+    v_lines = []
+    if region.ruled:
+        v_lines = _cluster([s.pos for s in rulings.vertical
+                            if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
+                            and min(s.end, y1) - max(s.start, y0) >= height], tol)
+    col_edges, col_ruled, col_hard, text_gaps = _columns(region.lines, v_lines, tx0, tx1,
+                                                         height, region.ruled)
+    lo, hi = _trim(col_edges, [(w.bbox[0] + w.bbox[2]) / 2 for w in words])
+    col_edges, col_ruled, col_hard = col_edges[lo:hi], col_ruled[lo:hi], col_hard[lo:hi]
+
+    reach = tol if region.ruled else max(tol, height)
+    h_rules = [s.pos for s in rulings.horizontal
+               if y0 - reach <= s.pos <= y1 + reach and _overlap(s.start, s.end, x0, x1)
+               >= (height if region.ruled else 0.5 * (x1 - x0))]
+    h_rules = _cluster(h_rules, tol)
+    stripes = fill_edges(rulings.gray, x0, x1, y0 - height, y1 + height, 0.8 * height)
+    separators = _cluster(h_rules + stripes, tol)
+
+    rows = build_rows(region.lines, separators, height, lambda x: _index(col_edges, x),
+                      len(col_edges) - 1, keep_blank=region.ruled)
+    row_ruled = [any(abs(e - r) <= tol for r in h_rules) for e in rows.edges]
+    return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _columns(lines: list[TextLine], v_lines: list[float], tx0: float, tx1: float,
+             height: float, ruled: bool):
+    """Edges with, per edge, whether a ruling draws it and whether text may span it."""
+    edges = [(x, True, True) for x in v_lines]
+    text_gaps = []
+    found = find_column_gaps(lines, height, v_lines)
+    for (g0, g1), narrow in zip(found.gaps, found.narrow):
+        if any(g0 <= x <= g1 for x in v_lines):
+            continue
+        if ruled and not _both_sides(lines, g0, g1, v_lines, height):
+            continue
+        edges.append(((g0 + g1) / 2, False, narrow))
+        text_gaps.append((g0, g1))
+    edges.sort()
+    if not edges or edges[0][0] > tx0:
+        edges.insert(0, (tx0 - 1, False, False))
+    if edges[-1][0] < tx1:
+        edges.append((tx1 + 1, False, False))
+    return [e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges], text_gaps
+
+
+def _trim(edges: list[float], xs: list[float]) -> tuple[int, int]:
+    """Slice bounds dropping text-free columns at either end (a spreadsheet's gridlines
+    beyond its data)."""
+    lo = max((i for i in range(len(edges) - 1) if edges[i] < min(xs)), default=0)
+    hi = min((i for i in range(1, len(edges)) if edges[i] > max(xs)), default=len(edges) - 1)
+    return lo, hi + 1
+
+
+def _both_sides(lines: list[TextLine], g0: float, g1: float, v_lines: list[float],
+                height: float) -> bool:
+    """Inside a ruled cell, a text gap counts only if at least two rows use both sides."""
+    left = max([x for x in v_lines if x < g0], default=-np.inf)
+    right = min([x for x in v_lines if x > g1], default=np.inf)
+    count = 0
+    for line in lines:
+        runs = line_runs(line, phrase_gap(height), v_lines)
+        if (any(left < a and b <= g0 + 1 for a, b in runs)
+                and any(g1 - 1 <= a and b < right for a, b in runs)):
+            count += 1
+    return count >= min(2, len(lines))

@@ -1,0 +1,113 @@
+"""Ruling lines: thin straight strokes, darker than their surroundings, that frame cells.
+
+Detection is a morphological black-hat (closing minus image) across the line direction,
+which keeps only dark structures thinner than the kernel. Filled areas such as zebra
+stripes or a shaded header are wider than that, so they vanish, edges included, however
+light or dark they are; a 1 px light-grey or anti-aliased line survives because it is
+thin. An opening along the line direction then drops text strokes, which are short.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from services.model import Word
+
+_MIN_CONTRAST = 10  # grey levels a line must differ from its surroundings
+_MAX_THICKNESS = 7  # px; anything thicker is a filled area, not a rule
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One ruling: ``pos`` is y for a horizontal line and x for a vertical one."""
+
+    pos: float
+    start: float
+    end: float
+    thickness: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Rulings:
+    gray: np.ndarray
+    h_mask: np.ndarray
+    v_mask: np.ndarray
+    horizontal: list[Segment]
+    vertical: list[Segment]
+
+    def h_coverage(self, y: float, x0: float, x1: float, tol: int = 2) -> float:
+        """Fraction of columns in [x0, x1) with a horizontal-rule pixel within tol of y."""
+        return _coverage(self.h_mask, y, x0, x1, tol)
+
+    def v_coverage(self, x: float, y0: float, y1: float, tol: int = 2) -> float:
+        """Fraction of rows in [y0, y1) with a vertical-rule pixel within tol of x."""
+        return _coverage(self.v_mask.T, x, y0, y1, tol)
+
+
+def _coverage(mask: np.ndarray, pos: float, start: float, end: float, tol: int) -> float:
+    p, a, b = int(round(pos)), max(0, int(start)), min(mask.shape[1], int(np.ceil(end)))
+    if b <= a:
+        return 0.0
+    band = mask[max(0, p - tol):p + tol + 1, a:b]
+    return float(band.any(axis=0).mean()) if band.size else 0.0
+
+
+def normalized_gray(image: Image.Image) -> np.ndarray:
+    """Grayscale with a light background: dark-mode images are inverted."""
+    gray = np.asarray(image.convert("L"))
+    if np.median(gray[::4, ::4]) < 128:
+        gray = 255 - gray
+    return np.ascontiguousarray(gray)
+
+
+def detect_rulings(image: Image.Image, words: list[Word], text_height: float) -> Rulings:
+    gray = normalized_gray(image)
+    thin = max(5, min(_MAX_THICKNESS + 2, int(round(0.45 * text_height)) | 1))
+    min_len = max(8, int(round(0.8 * text_height)))
+    boxes = np.array([w.bbox for w in words], dtype=float).reshape(-1, 4)
+    h_mask, horizontal = _rulings(gray, thin, min_len, 1.5 * text_height, boxes)
+    v_mask, vertical = _rulings(np.ascontiguousarray(gray.T), thin, min_len, 1.2 * text_height,
+                                boxes[:, [1, 0, 3, 2]])
+    return Rulings(gray, h_mask, v_mask.T, horizontal, vertical)
+
+
+def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
+             boxes: np.ndarray) -> tuple[np.ndarray, list[Segment]]:
+    """Horizontal rulings of ``gray`` (pass the transpose for vertical ones).
+
+    Returns the mask of kept rulings and their segments. A segment is dropped when it is
+    shorter than keep_len or lies inside a word box (a dash, an underscore, a strike-through).
+    """
+    blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((thin, 1), np.uint8))
+    binary = (blackhat > _MIN_CONTRAST).astype(np.uint8)
+    binary = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
+    binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, min_len), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    segments: list[Segment] = []
+    for label in range(1, n):
+        x, y, w, h, area = stats[label]
+        if w < keep_len or area / w > _MAX_THICKNESS + 2:
+            continue
+        if _inside_a_word(x, y, x + w, y + h, boxes):
+            continue
+        keep[label] = True
+        segments.append(Segment(y + h / 2.0, float(x), float(x + w), area / w))
+    segments.sort(key=lambda s: (s.pos, s.start))
+    return keep[labels], segments
+
+
+def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray) -> bool:
+    if not len(boxes):
+        return False
+    m = 2.0
+    inside = ((boxes[:, 0] - m <= x0) & (boxes[:, 2] + m >= x1)
+              & (boxes[:, 1] - m <= y0) & (boxes[:, 3] + m >= y1))
+    return bool(inside.any())

@@ -1,0 +1,152 @@
+"""Where the tables are: ruled boxes, blocks of text split by large vertical whitespace,
+and a title line above a table that belongs to it rather than to its grid."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from services.model import BBox, Word
+from services.tables.columns import find_column_gaps, line_runs
+from services.tables.lines import Rulings
+from services.tables.textlines import TextLine, center, group_lines, phrase_gap, union_bbox
+
+
+@dataclass
+class Region:
+    lines: list[TextLine]
+    bbox: BBox
+    ruled: bool
+    title: TextLine | None = None
+
+
+def find_regions(words: list[Word], rulings: Rulings, height: float) -> list[Region]:
+    boxes = ruled_boxes(rulings, height)
+    inside: list[list[Word]] = [[] for _ in boxes]
+    free: list[Word] = []
+    for word in words:
+        cx, cy = center(word)
+        owner = next((i for i, b in enumerate(boxes)
+                      if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
+        (inside[owner] if owner is not None else free).append(word)
+    units = [Region(group_lines(ws), box, True) for box, ws in zip(boxes, inside) if ws]
+    units += [Region(block, union_bbox([w.bbox for line in block for w in line.words]), False)
+              for block in _blocks(group_lines(free), [r.bbox for r in units], height)]
+    units.sort(key=lambda r: r.bbox[1])
+    return _attach_titles(units, height)
+
+
+def ruled_boxes(rulings: Rulings, height: float) -> list[BBox]:
+    """Bounding boxes of connected groups of rulings with enough lines to frame cells.
+
+    Boxes that contain another box are dropped: an outer frame is decoration.
+    """
+    if not rulings.horizontal or not rulings.vertical:
+        return []
+    mask = cv2.dilate((rulings.h_mask | rulings.v_mask).astype(np.uint8), np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n_h, n_v = np.zeros(n, int), np.zeros(n, int)
+    for s in rulings.horizontal:
+        n_h[labels[int(s.pos), int((s.start + s.end) / 2)]] += 1
+    for s in rulings.vertical:
+        n_v[labels[int((s.start + s.end) / 2), int(s.pos)]] += 1
+    boxes: list[BBox] = []
+    for label in range(1, n):
+        x, y, w, h, _ = stats[label]
+        if ((n_v[label] >= 2 and n_h[label] >= 1) or (n_v[label] >= 1 and n_h[label] >= 2)) \
+                and w >= 2 * height and h >= 1.2 * height:
+            boxes.append((float(x), float(y), float(x + w), float(y + h)))
+    return [b for b in boxes if not any(o is not b and _contains(b, o) for o in boxes)]
+
+
+def _contains(outer: BBox, inner: BBox) -> bool:
+    return (outer[0] <= inner[0] and outer[1] <= inner[1]
+            and outer[2] >= inner[2] and outer[3] >= inner[3])
+
+
+def _blocks(lines: list[TextLine], boxes: list[BBox], height: float) -> list[list[TextLine]]:
+    """Runs of lines without a large vertical gap or a ruled box between them.
+
+    "Large" is relative to this image's own line spacing, so a loosely spaced dashboard and
+    a dense spreadsheet are both split only between tables. A line sitting right on top of
+    a ruled box (its likely title) is cut off from the lines above more readily.
+    """
+    if not lines:
+        return []
+    gaps = [b.y0 - a.y1 for a, b in zip(lines, lines[1:])]
+    typical = max(0.0, float(np.median(gaps))) if gaps else 0.0
+    limit = max(2.5 * typical, typical + height)
+    blocks = [[lines[0]]]
+    for a, b, gap in zip(lines, lines[1:], gaps):
+        box_between = any(a.center < (bx[1] + bx[3]) / 2 < b.center for bx in boxes)
+        heads_box = any(0 <= bx[1] - b.y1 <= 2 * height and _overlap(bx, _bbox(b)) > 0
+                        for bx in boxes)
+        if gap > limit or box_between or (heads_box and gap > 1.5 * typical + 0.25 * height):
+            blocks.append([b])
+        else:
+            blocks[-1].append(b)
+    return blocks
+
+
+def _bbox(line: TextLine) -> BBox:
+    return (line.x0, line.y0, line.x1, line.y1)
+
+
+def _single_phrase(line: TextLine, height: float) -> bool:
+    return len(line_runs(line, phrase_gap(height))) == 1
+
+
+def _attach_titles(units: list[Region], height: float) -> list[Region]:
+    """A lone one-phrase line just above a table becomes its title, and so does the first
+    line of a text block when it is one phrase that is larger than the rest or runs across
+    the block's column gaps from its left edge."""
+    out: list[Region] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if (nxt is not None and not unit.ruled and len(unit.lines) == 1
+                and _single_phrase(unit.lines[0], height) and _is_table(nxt)
+                and nxt.bbox[1] - unit.bbox[3] <= 4 * height
+                and _overlap(unit.bbox, nxt.bbox) > 0 and nxt.title is None):
+            nxt.title = unit.lines[0]
+            i += 1
+            continue
+        if not unit.ruled and unit.title is None:
+            _split_inner_title(unit, height)
+        out.append(unit)
+        i += 1
+    return out
+
+
+def _is_table(region: Region) -> bool:
+    return region.ruled or len(region.lines) >= 2
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+def _split_inner_title(region: Region, height: float) -> None:
+    """Take the first line of a text block as its title when it is one phrase starting in
+    the first column and set apart: larger text, a clearly larger gap below it than between
+    the other rows, or running well into the first column gap (a header row would have
+    other phrases, a first-column cell would not reach past its column)."""
+    if len(region.lines) < 3:
+        return
+    first, rest = region.lines[0], region.lines[1:]
+    if not _single_phrase(first, height):
+        return
+    gaps = find_column_gaps(rest, height).gaps
+    if not gaps or first.x0 >= gaps[0][0]:
+        return
+    row_gaps = [b.y0 - a.y1 for a, b in zip(rest, rest[1:])]
+    gap_below = rest[0].y0 - first.y1
+    g0, g1 = gaps[0]
+    if (first.height >= 1.2 * float(np.median([line.height for line in rest]))
+            or gap_below >= max(0.5 * height, 1.5 * float(np.median(row_gaps)))
+            or first.x1 >= g0 + 0.25 * (g1 - g0)):
+        region.title = first
+        region.lines = rest
+        region.bbox = union_bbox([w.bbox for line in rest for w in line.words])

@@ -1,0 +1,84 @@
+"""Row boundaries from separators (rules, stripe edges) and visual text lines.
+
+Separators cut the region into bands; no row crosses a separator. Within a band, lines are
+grouped into rows by ``wraps``: a band closed by separators above and below is normally
+one row (wrapped text in a bordered or striped row); in an open band each line is a row
+unless it is clearly wrapped text of the row above.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from services.tables.textlines import TextLine
+from services.tables.wraps import Wraps
+
+
+@dataclass
+class Rows:
+    edges: list[float]
+    groups: list[list[TextLine]]  # text lines per row; empty for a blank bordered row
+
+
+@dataclass
+class _Band:
+    top: float
+    bottom: float
+    closed: bool
+    lines: list[TextLine]
+
+
+def build_rows(lines: list[TextLine], separators: list[float], height: float,
+               column_of: Callable[[float], int], n_cols: int,
+               keep_blank: bool = False) -> Rows:
+    """``keep_blank``: keep text-free bands between separators as empty rows (bordered)."""
+    bands = _bands(lines, separators)
+    across = [b.center - a.center for a, b in zip(lines, lines[1:])
+              if any(a.center < s < b.center for s in separators)]
+    pitches = [b.center - a.center for a, b in zip(lines, lines[1:])]
+    if across:
+        row_pitch = float(np.median(across))
+    elif len(pitches) >= 3:
+        row_pitch = float(np.percentile(pitches, 75))
+    else:
+        row_pitch = max(pitches, default=0.0)
+    wraps = Wraps(column_of, n_cols, height, row_pitch)
+
+    edges: list[float] = [bands[0].top]
+    groups: list[list[TextLine]] = []
+    for band in bands:
+        if not band.lines:
+            if keep_blank and band.closed and band.bottom - band.top >= 0.8 * height:
+                groups.append([])
+                edges.append(band.bottom)
+            else:
+                edges[-1] = band.bottom
+            continue
+        rows = (wraps.rows_in_closed_band(band.lines) if band.closed
+                else wraps.rows_in_open_band(band.lines))
+        for upper, lower in zip(rows, rows[1:]):
+            edges.append((max(x.y1 for x in upper) + min(x.y0 for x in lower)) / 2)
+        edges.append(band.bottom)
+        groups.extend(rows)
+    return Rows(edges, groups)
+
+
+def _bands(lines: list[TextLine], separators: list[float]) -> list[_Band]:
+    first, last = lines[0], lines[-1]
+    above = [s for s in separators if s < first.center]
+    below = [s for s in separators if s > last.center]
+    top = max(above) if above else min(x.y0 for x in lines) - 1
+    bottom = min(below) if below else max(x.y1 for x in lines) + 1
+    cuts = [top] + [s for s in separators if top < s < bottom] + [bottom]
+    real = [bool(above)] + [True] * (len(cuts) - 2) + [bool(below)]
+    bands = [_Band(a, b, ra and rb, []) for a, b, ra, rb in zip(cuts, cuts[1:], real, real[1:])]
+    for line in lines:
+        index = int(np.clip(np.searchsorted(cuts, line.center) - 1, 0, len(bands) - 1))
+        bands[index].lines.append(line)
+    while not bands[0].lines:
+        bands.pop(0)
+    while not bands[-1].lines:
+        bands.pop()
+    return bands

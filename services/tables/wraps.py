@@ -1,0 +1,125 @@
+"""Is a text line wrapped text of the row above, or a row of its own?
+
+Only lines closer together than the row pitch are candidates, and the verdict leans
+towards "a row of its own": joining two real rows corrupts data, while an unjoined wrap
+merely leaves a continuation in a row of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from services.model import Word
+from services.tables.textlines import TextLine
+
+WRAP_PITCH = 0.8  # a wrapped line sits closer than this fraction of the row pitch
+FULL_ROW = 0.6  # a line filling this share of the columns reads as a row of its own
+
+
+@dataclass
+class Wraps:
+    column_of: Callable[[float], int]
+    n_cols: int
+    height: float
+    row_pitch: float
+
+    def columns(self, words: list[Word]) -> dict[int, list[Word]]:
+        out: dict[int, list[Word]] = {}
+        for w in words:
+            out.setdefault(self.column_of((w.bbox[0] + w.bbox[2]) / 2), []).append(w)
+        return out
+
+    def full(self, line: TextLine) -> bool:
+        return len(self.columns(line.words)) >= max(2.0, FULL_ROW * self.n_cols)
+
+    def tight(self, upper: TextLine, lower: TextLine) -> bool:
+        pitch = lower.center - upper.center
+        return 0 < self.row_pitch and pitch < WRAP_PITCH * self.row_pitch and pitch <= 1.8 * self.height
+
+    def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
+        """A bordered or striped row: one row, unless it holds several lines that each fill
+        most columns at a normal row pitch (a booktabs body between two rules)."""
+        rows = [[lines[0]]]
+        for line in lines[1:]:
+            if self.full(line) and any(self.full(x) for x in rows[-1]) \
+                    and not self.tight(rows[-1][-1], line):
+                rows.append([line])
+            else:
+                rows[-1].append(line)
+        return rows
+
+    def rows_in_open_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
+        """Unruled text: runs of tightly spaced lines are one row when they read as a row
+        with wrapped cells (``one_row``), else lines join only as plain continuations."""
+        clusters = [[lines[0]]]
+        for upper, lower in zip(lines, lines[1:]):
+            if self.tight(upper, lower):
+                clusters[-1].append(lower)
+            else:
+                clusters.append([lower])
+        rows: list[list[TextLine]] = []
+        for cluster in clusters:
+            if len(cluster) > 1 and self.one_row(cluster):
+                rows.append(cluster)
+                continue
+            rows.append([cluster[0]])
+            for line in cluster[1:]:
+                if self.continues(rows[-1], line):
+                    rows[-1].append(line)
+                else:
+                    rows.append([line])
+        return rows
+
+    def one_row(self, lines: list[TextLine]) -> bool:
+        """Wrapped cells with the other cells top-aligned or vertically centred beside them.
+
+        At least one column holds text on several closely spaced lines, aligned and made of
+        words; every column starts on the first line or is a single line at the middle; at
+        most one line fills most columns.
+        """
+        if sum(self.full(line) for line in lines) > 1:
+            return False
+        at: dict[int, list[int]] = {}
+        for i, line in enumerate(lines):
+            for col in self.columns(line.words):
+                at.setdefault(col, []).append(i)
+        middle = (lines[0].center + lines[-1].center) / 2
+        wrapped = False
+        for col, rows in at.items():
+            if len(rows) == 1:
+                if rows[0] != 0 and abs(lines[rows[0]].center - middle) > 0.3 * self.height:
+                    return False
+                continue
+            if rows[0] != 0 or not all(
+                    lines[j].center - lines[i].center < WRAP_PITCH * self.row_pitch
+                    for i, j in zip(rows, rows[1:])):
+                return False
+            parts = [self.columns(lines[i].words)[col] for i in rows]
+            if not all(_wordy(p) for p in parts) or not all(
+                    _aligned(parts[0], p, 0.6 * self.height) for p in parts[1:]):
+                return False
+            wrapped = True
+        return wrapped
+
+    def continues(self, row: list[TextLine], line: TextLine) -> bool:
+        """``line`` carries on the cells of ``row`` beneath them: it fills only some of the
+        columns the row fills, holds words (not numbers) and lines up with the text above."""
+        if not self.tight(row[-1], line):
+            return False
+        above = self.columns([w for upper in row for w in upper.words])
+        below = self.columns(line.words)
+        if not set(below) < set(above) or not _wordy(line.words):
+            return False
+        return all(any(c.isalpha() for w in above[col] for c in w.text)
+                   and _aligned(above[col], words, 0.6 * self.height)
+                   for col, words in below.items())
+
+
+def _wordy(words: list[Word]) -> bool:
+    return any(c.isalpha() for w in words for c in w.text)
+
+
+def _aligned(top: list[Word], below: list[Word], tol: float) -> bool:
+    a0, a1 = min(w.bbox[0] for w in top), max(w.bbox[2] for w in top)
+    b0, b1 = min(w.bbox[0] for w in below), max(w.bbox[2] for w in below)
+    return abs(a0 - b0) <= tol or abs(a1 - b1) <= tol or abs((a0 + a1) - (b0 + b1)) <= 2 * tol

@@ -1,0 +1,59 @@
+"""A worker killed in the middle of a job (with its work horse, as when a node dies): the job
+is retried by another worker once the dead one's heartbeat expires, never lost or stuck."""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import time
+
+import pytest
+from rq import Worker
+
+from tests.conftest import auth, start_worker, wait_for_job, wait_for_workers
+from tests.imaging import SALES, png_bytes, render_table
+
+BIG_ROWS = [SALES[0]] + [[f"Row {r}", f"{r * 1234.5:,.2f}", f"{r % 97}.{r % 10}%", f"2024-{r % 12 + 1:02d}-01"]
+                         for r in range(1, 90)]
+
+
+@pytest.fixture
+def isolated(test_env, monkeypatch, tmp_path):
+    """An app and two workers on a queue of their own."""
+    from app import create_app
+
+    env = {**test_env, "QUEUE_NAME": "worker-loss", "REDIS_KEY_PREFIX": "worker-loss"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    app = create_app("testing")
+    workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(2)]
+    wait_for_workers(app.extensions["tablesnap"], 2)
+    yield app, workers
+    for proc in workers:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+def test_job_of_a_killed_worker_is_retried_elsewhere(isolated):
+    app, workers = isolated
+    ctx = app.extensions["tablesnap"]
+    client = app.test_client()
+    image = png_bytes(render_table(BIG_ROWS, size=(1400, 4300)))
+    response = client.post("/api/v1/convert", headers=auth(), content_type="multipart/form-data",
+                           data={"files": [(io.BytesIO(image), "big.png")]})
+    job_id = response.get_json()["job_id"]
+
+    deadline = time.monotonic() + 60
+    busy = []
+    while not busy:
+        assert time.monotonic() < deadline
+        busy = [w for w in Worker.all(queue=ctx.queue) if w.get_current_job_id()]
+        time.sleep(0.05)
+    victim = next(p for p in workers if p.pid == busy[0].pid)
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+
+    job = wait_for_job(client, job_id, timeout=240)
+    assert job["status"] == "finished", job
+    assert job["files"][0]["status"] == "finished" and job["files"][0]["tables"] >= 1
