@@ -1,16 +1,15 @@
 """The application factory: ``create_app()`` for gunicorn (``app:create_app()``), tests and the CLI."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import cli
 from config import Config, config_for
-from middleware import auth, errors, rate_limits, request_id
+from middleware import auth, errors, rate_limits, request_id, request_metrics
 from routes import account, admin, convert, health, jobs, meta, openapi
 from services.context import build_context
+from utils import logs
 
 API_BLUEPRINTS = ("convert", "jobs", "account")
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "admin"}
@@ -32,11 +31,12 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     request_id.init_app(app)
+    request_metrics.init_app(app)
     errors.init_app(app)
     auth.init_app(app, protected_blueprints=API_BLUEPRINTS, admin_blueprint="admin")
     rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health", "docs"))
     cli.init_app(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_format, settings.log_level)
     return app
 
 

@@ -42,6 +42,8 @@ class Settings:
     worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
     file_job_retries: int = field(default_factory=lambda: _int("FILE_JOB_RETRIES", 1))
     worker_maintenance_seconds: int = field(default_factory=lambda: _int("WORKER_MAINTENANCE_SECONDS", 60))
+    log_format: str = field(default_factory=lambda: _str("LOG_FORMAT", "json"))
+    log_level: str = field(default_factory=lambda: _str("LOG_LEVEL", "INFO").upper())
     job_timeout: int = field(default_factory=lambda: _int("JOB_TIMEOUT", 300))
     sse_heartbeat_seconds: float = field(default_factory=lambda: _float("SSE_HEARTBEAT_SECONDS", 15))
     webhook_secret: str = field(default_factory=lambda: _str("WEBHOOK_SECRET", ""))

@@ -37,3 +37,18 @@ def details(ctx: ServiceContext, version: str) -> tuple[bool, dict]:
         "default_engine": ctx.settings.ocr_engine,
         "checks": checks,
     }
+
+
+def metrics_text(ctx: ServiceContext) -> str:
+    """Stored counters and histograms plus the queue and worker gauges, measured now."""
+    queue = ctx.queue
+    registries = {"queued": queue.count, "started": queue.started_job_registry.count,
+                  "deferred": queue.deferred_job_registry.count, "scheduled": queue.scheduled_job_registry.count,
+                  "failed": queue.failed_job_registry.count, "finished": queue.finished_job_registry.count}
+    workers = Worker.all(queue=queue)
+    return ctx.metrics.render({
+        "tablesnap_queue_depth": ("RQ jobs waiting in the queue", [({"queue": queue.name}, queue.count)]),
+        "tablesnap_rq_jobs": ("RQ jobs by state", [({"queue": queue.name, "state": k}, v) for k, v in registries.items()]),
+        "tablesnap_workers": ("registered workers by state",
+                              [({"state": s}, sum(w.get_state() == s for w in workers)) for s in ("idle", "busy")]),
+    })

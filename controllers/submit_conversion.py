@@ -53,6 +53,9 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
     entries = [_entry(i, upload, digest, hit, settings.max_image_pixels)
                for i, (upload, digest, hit) in enumerate(zip(uploads, digests, hits))]
 
+    hit_count = sum(hit is not None for hit in hits)
+    if hit_count:
+        ctx.metrics.inc("tablesnap_cache_total", {"outcome": "hit"}, hit_count)
     job_id = new_job_id()
     ttl = settings.retention_seconds
     states, misses = [], []

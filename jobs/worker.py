@@ -8,13 +8,11 @@ Both modes load the OCR model once per worker process, never per job:
 """
 from __future__ import annotations
 
-import logging
-import os
-
 from rq import SimpleWorker, Worker
 from rq.serializers import JSONSerializer
 
 from jobs import runtime
+from utils import logs
 
 
 class TablesnapWorker(Worker):
@@ -35,13 +33,12 @@ WORKER_CLASSES = {"fork": TablesnapWorker, "simple": TablesnapSimpleWorker}
 
 
 def main() -> None:
-    level = os.environ.get("LOG_LEVEL", "INFO")
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx = runtime.context()
+    logs.configure(ctx.settings.log_format, ctx.settings.log_level)
     worker_class = WORKER_CLASSES[ctx.settings.worker_mode]
     worker = worker_class([ctx.queue], connection=ctx.redis,
                           maintenance_interval=ctx.settings.worker_maintenance_seconds)
-    worker.work(with_scheduler=True, logging_level=level)
+    worker.work(with_scheduler=True, logging_level=ctx.settings.log_level)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ import uuid
 
 from flask import Flask, g, request
 
+from utils import logs
+
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 HEADER = "X-Request-ID"
 
@@ -15,6 +17,8 @@ def init_app(app: Flask) -> None:
     def assign_request_id():
         incoming = request.headers.get(HEADER, "")
         g.request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+        logs.clear()
+        logs.bind(request_id=g.request_id)
 
     @app.after_request
     def echo_request_id(response):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 
 from controllers import health
 from routes.common import services
@@ -24,3 +24,8 @@ def ready():
 def details():
     ok, report = health.details(services(), __version__)
     return jsonify(report), 200 if ok else 503
+
+
+@bp.get("/metrics")
+def metrics():
+    return Response(health.metrics_text(services()), mimetype="text/plain; version=0.0.4")

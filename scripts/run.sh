@@ -7,6 +7,7 @@ cd "$ROOT"
 ensure_venv requirements.txt
 
 export TABLESNAP_ENV="${TABLESNAP_ENV:-development}"
+export LOG_FORMAT="${LOG_FORMAT:-text}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"

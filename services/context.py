@@ -9,6 +9,7 @@ from rq import Queue
 from config import Settings
 from services.api_keys import KeyStore
 from services.jobstore import JobStore
+from services.metrics import Metrics
 from services.queueing import make_queue
 from services.redis_client import redis_client
 from services.ocr import engine_module, engine_version
@@ -25,6 +26,7 @@ class ServiceContext:
     queue: Queue
     keys: KeyStore
     cache: ResultCache
+    metrics: Metrics
 
 
 def build_context(settings: Settings) -> ServiceContext:
@@ -37,6 +39,7 @@ def build_context(settings: Settings) -> ServiceContext:
         queue=make_queue(client, settings.queue_name),
         keys=KeyStore(client, settings.key_prefix, settings.api_keys),
         cache=ResultCache(client, settings.key_prefix, settings.cache_ttl_seconds),
+        metrics=Metrics(client, settings.key_prefix),
     )
 
 

@@ -13,6 +13,7 @@ from services.context import ServiceContext, cache_key_for, result_key, upload_k
 from services import events
 from services.images import InvalidImage
 from services.jobstore import FINAL_STATES, FileState
+from services.metrics import OCR_BUCKETS
 from services.model import ImageResult
 from services.ocr.base import OcrEngine
 from services.pipeline import convert_image
@@ -54,15 +55,18 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
     except Exception as exc:
         state.status, state.finished_at = "failed", time.time()
         state.error = _describe_failure(exc)
+        ctx.metrics.inc("tablesnap_files_total", {"outcome": "failed", "code": state.error["code"]})
         if _record_unless_canceled(ctx, job_id, index, state):
             _notify(ctx, job_id, "file_failed", {"index": index, "name": entry.name, "error": state.error})
             notify_progress(ctx, job_id)
         raise
     result = payload["result"]
+    ctx.metrics.inc("tablesnap_cache_total", {"outcome": "hit" if state.cached else "miss"})
     ctx.storage.put(result_key(job_id, index), json.dumps(result).encode(), ctx.settings.retention_seconds)
     state.status, state.finished_at = "finished", time.time()
     state.tables = len(result["tables"])
     state.timings = {} if state.cached else result["timings"]
+    ctx.metrics.inc("tablesnap_files_total", {"outcome": "finished", "code": ""})
     if _record_unless_canceled(ctx, job_id, index, state):
         _notify(ctx, job_id, "file_finished",
                 {"index": index, "name": entry.name, "tables": state.tables, "cached": state.cached})
@@ -89,6 +93,7 @@ def _convert_and_cache(ctx: ServiceContext, engine_for, options: dict, job_id: s
     except BaseException:
         ctx.cache.release(key)
         raise
+    ctx.metrics.observe("tablesnap_ocr_seconds", {"engine": result.engine}, sum(result.timings.values()), OCR_BUCKETS)
     payload = {"content_type": entry.content_type, "result": result.to_dict()}
     ctx.cache.put(key, json.dumps(payload).encode())
     return payload

@@ -89,7 +89,9 @@ def wait_for_workers(services, count: int, timeout: float = 60) -> None:
 def worker(test_env, app, tmp_path_factory):
     """One real RQ worker process for the session, with the real OCR engine."""
     ctx = app.extensions["tablesnap"]
-    proc = start_worker(test_env, tmp_path_factory.mktemp("logs") / "worker.log")
+    log_path = tmp_path_factory.mktemp("logs") / "worker.log"
+    proc = start_worker(test_env, log_path)
+    proc.log_path = log_path
     try:
         wait_for_workers(ctx, 1)
         yield proc
