@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import cli
 from config import Config, config_for
 from middleware import auth, errors, rate_limits, request_id, request_metrics
-from routes import account, admin, convert, health, jobs, meta, openapi
+from routes import account, admin, convert, health, jobs, meta, openapi, web
 from services.context import build_context
 from utils import logs
 
@@ -16,7 +16,7 @@ PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "admin"}
 
 
 def create_app(config: Config | str | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config.from_object(config if isinstance(config, Config) else config_for(config))
     app.json.sort_keys = False
     settings = app.config["SETTINGS"]
@@ -27,14 +27,14 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["tablesnap"] = build_context(settings)
 
-    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp, openapi.bp):
+    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp, openapi.bp, web.bp):
         app.register_blueprint(blueprint)
 
     request_id.init_app(app)
     request_metrics.init_app(app)
     errors.init_app(app)
     auth.init_app(app, protected_blueprints=API_BLUEPRINTS, admin_blueprint="admin")
-    rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health", "docs"))
+    rate_limits.init_app(app, upload_blueprint="convert", exempt_blueprints=("health", "docs", "web"))
     cli.init_app(app)
     logs.configure(settings.log_format, settings.log_level)
     return app

@@ -37,6 +37,9 @@ class Settings:
     max_batch_size: int = field(default_factory=lambda: _int("MAX_BATCH_SIZE", 20))
     max_content_length: int = field(default_factory=lambda: _int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
     max_image_pixels: int = field(default_factory=lambda: _int("MAX_IMAGE_PIXELS", 40_000_000))
+    max_pdf_pages: int = field(default_factory=lambda: _int("MAX_PDF_PAGES", 50))
+    pdf_dpi: int = field(default_factory=lambda: _int("PDF_DPI", 200))
+    pdf_max_dpi: int = field(default_factory=lambda: _int("PDF_MAX_DPI", 300))
     ocr_engine: str = field(default_factory=lambda: _str("OCR_ENGINE", "rapidocr"))
     ocr_threads: int = field(default_factory=lambda: _int("OCR_THREADS", 0))
     worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
@@ -54,6 +57,7 @@ class Settings:
     low_confidence: float = field(default_factory=lambda: _float("LOW_CONFIDENCE_THRESHOLD", 0.8))
     api_keys: list[str] = field(default_factory=lambda: _list("API_KEYS"))
     admin_api_key: str = field(default_factory=lambda: _str("ADMIN_API_KEY", ""))
+    rate_limit_enabled: bool = field(default_factory=lambda: _str("RATE_LIMIT_ENABLED", "true").lower() in ("1", "true", "yes"))
     rate_limit_storage_url: str = field(default_factory=lambda: _str("RATE_LIMIT_STORAGE_URL", ""))
     rate_limit_default: str = field(default_factory=lambda: _str("RATE_LIMIT_DEFAULT", "600/minute"))
     rate_limit_uploads: str = field(default_factory=lambda: _str("RATE_LIMIT_UPLOADS", "30/minute"))
@@ -87,6 +91,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = settings.rate_limit_storage_url or settings.redis_url
         self.RATELIMIT_KEY_PREFIX = f"{settings.key_prefix}:limits"
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_ENABLED = settings.rate_limit_enabled
 
 
 class DevelopmentConfig(Config):

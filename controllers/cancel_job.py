@@ -26,7 +26,6 @@ def cancel_job(ctx: ServiceContext, owner: str, job_id: str) -> dict:
                                         FileState(status="canceled", started_at=state.started_at, finished_at=now))
         stop_conversion(ctx.queue, job_id, len(record.files))
         notify_end(ctx, job_id, "canceled")
-    count = len(record.files)
-    ctx.storage.delete(*[upload_key(job_id, i) for i in range(count)],
-                       *[result_key(job_id, i) for i in range(count)], workbook_key(job_id))
+    ctx.storage.delete(*{upload_key(job_id, e.upload_index) for e in record.files},
+                       *[result_key(job_id, e.index) for e in record.files], workbook_key(job_id))
     return job_detail(owned_job(ctx, owner, job_id))

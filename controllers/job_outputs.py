@@ -27,7 +27,7 @@ def workbook(ctx: ServiceContext, owner: str, job_id: str) -> tuple[bytes, str]:
     data = ctx.storage.get(workbook_key(job_id))
     if data is None:
         raise _gone()
-    return data, suggest_download_name([f.name for f in record.files])
+    return data, suggest_download_name(list(dict.fromkeys(f.name for f in record.files)))
 
 
 def tables(ctx: ServiceContext, owner: str, job_id: str) -> dict:
@@ -35,7 +35,8 @@ def tables(ctx: ServiceContext, owner: str, job_id: str) -> dict:
     files = []
     for entry, state in zip(record.files, record.file_states):
         result = load_result(ctx, job_id, entry.index) if state.status == "finished" else None
-        item = {"index": entry.index, "name": entry.name, "status": state.status, "error": state.error}
+        item = {"index": entry.index, "name": entry.name, "page": entry.page, "status": state.status,
+                "error": state.error}
         if result is not None:
             item.update(result.to_dict())
         files.append(item)

@@ -39,7 +39,8 @@ def job_detail(record: JobRecord) -> dict:
     detail = job_summary(record)
     detail["files"] = [
         {
-            "index": entry.index, "name": entry.name, "size": entry.size, "content_type": entry.content_type,
+            "index": entry.index, "name": entry.name, "page": entry.page, "size": entry.size,
+            "content_type": entry.content_type,
             "width": entry.width, "height": entry.height, "status": state.status, "error": state.error,
             "tables": state.tables, "cached": state.cached,
             "started_at": iso(state.started_at), "finished_at": iso(state.finished_at),

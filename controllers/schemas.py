@@ -16,6 +16,8 @@ class ConvertOptionsSchema(Schema):
     engine = fields.String(load_default=None, validate=validate.OneOf(ENGINE_NAMES))
     locale = fields.String(load_default="en", validate=validate.Regexp(r"^[A-Za-z]{2}([_-][A-Za-z]{2})?$"))
     highlight_low_confidence = fields.Boolean(load_default=True)
+    pages = fields.String(load_default=None, validate=validate.Regexp(r"^[\d\s,-]{1,200}$"),
+                          metadata={"description": "PDF pages, e.g. 1-3,7 (default: all)"})
     callback_url = fields.Url(load_default=None, schemes={"http", "https"}, require_tld=False,
                               validate=validate.Length(max=2048))
 

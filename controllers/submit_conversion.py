@@ -15,6 +15,7 @@ from controllers.schemas import ConvertOptionsSchema, load
 from services.context import ServiceContext, cache_key_for, result_key, upload_key
 from services.conversion import assemble_workbook
 from services.images import InvalidImage, inspect_image
+from services.pdf import inspect_pdf, is_pdf, parse_pages
 from services.jobstore import FileEntry, FileState, new_job_id
 from services.queueing import enqueue_conversion
 from services.webhooks import InvalidCallback, check_callback_url
@@ -22,7 +23,8 @@ from utils.errors import ApiError
 from utils.filenames import clean_filename
 
 _STATUS_FOR = {"empty_file": 400, "unsupported_media_type": 415, "image_too_large": 413,
-               "corrupt_image": 422, "image_too_small": 422}
+               "corrupt_image": 422, "image_too_small": 422, "encrypted_pdf": 422, "corrupt_pdf": 422,
+               "empty_pdf": 422, "too_many_pages": 413, "invalid_pages": 400}
 
 
 @dataclass
@@ -47,21 +49,19 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
     options["engine"] = options["engine"] or settings.ocr_engine
     options["highlight_low_confidence"] = settings.low_confidence if options["highlight_low_confidence"] else None
 
-    digests = [hashlib.sha256(u.data).hexdigest() for u in uploads]
-    hits = [json.loads(raw) if raw else None
-            for raw in ctx.cache.get_many([cache_key_for(ctx, d, options) for d in digests])]
-    entries = [_entry(i, upload, digest, hit, settings.max_image_pixels)
-               for i, (upload, digest, hit) in enumerate(zip(uploads, digests, hits))]
-
+    entries, hits = _entries(ctx, uploads, options)
     hit_count = sum(hit is not None for hit in hits)
     if hit_count:
         ctx.metrics.inc("tablesnap_cache_total", {"outcome": "hit"}, hit_count)
+
     job_id = new_job_id()
     ttl = settings.retention_seconds
-    states, misses = [], []
-    for entry, upload, hit in zip(entries, uploads, hits):
+    states, misses, stored = [], [], set()
+    for entry, hit in zip(entries, hits):
         if hit is None:
-            ctx.storage.put(upload_key(job_id, entry.index), upload.data, ttl)
+            if entry.upload_index not in stored:
+                ctx.storage.put(upload_key(job_id, entry.upload_index), uploads[entry.upload_index].data, ttl)
+                stored.add(entry.upload_index)
             states.append(FileState())
             misses.append(entry.index)
         else:
@@ -87,16 +87,37 @@ def _check_callback(url: str, settings) -> None:
         raise ApiError(400, "invalid_callback_url", str(exc), {"callback_url": url}) from None
 
 
-def _entry(index: int, upload: Upload, digest: str, cached: dict | None, max_pixels: int) -> FileEntry:
-    name = clean_filename(upload.filename, index)
-    if cached is not None:
-        content_type, width, height = cached["content_type"], cached["result"]["width"], cached["result"]["height"]
-    else:
-        try:
-            info = inspect_image(upload.data, max_pixels)
-        except InvalidImage as exc:
-            raise ApiError(_STATUS_FOR.get(exc.code, 400), exc.code, f"{name}: {exc.message}",
-                           {"file": name, "index": index}) from None
-        content_type, width, height = info.content_type, info.width, info.height
-    return FileEntry(index=index, name=name, size=len(upload.data), content_type=content_type,
-                     width=width, height=height, sha256=digest)
+def _entries(ctx: ServiceContext, uploads: list[Upload], options: dict) -> tuple[list[FileEntry], list[dict | None]]:
+    """The units of work (an image, or each chosen page of a PDF) and their cache hits.
+    Everything is checked by content here; a cache hit skips decoding an image again."""
+    settings = ctx.settings
+    entries, hits = [], []
+    for source, upload in enumerate(uploads):
+        name = clean_filename(upload.filename, source)
+        digest = hashlib.sha256(upload.data).hexdigest()
+        pages: list[int | None] = [None]
+        if is_pdf(upload.data):
+            pages = _checked(name, source, lambda: parse_pages(
+                options["pages"], inspect_pdf(upload.data, settings.max_pdf_pages)))
+        cached = ctx.cache.get_many([cache_key_for(ctx, digest, options, page) for page in pages])
+        for page, raw in zip(pages, cached):
+            hit = json.loads(raw) if raw else None
+            if hit is not None:
+                content_type, width, height = hit["content_type"], hit["result"]["width"], hit["result"]["height"]
+            elif page is not None:
+                content_type, width, height = "application/pdf", 0, 0
+            else:
+                info = _checked(name, source, lambda: inspect_image(upload.data, settings.max_image_pixels))
+                content_type, width, height = info.content_type, info.width, info.height
+            entries.append(FileEntry(index=len(entries), name=name, size=len(upload.data), content_type=content_type,
+                                     width=width, height=height, sha256=digest, source=source, page=page))
+            hits.append(hit)
+    return entries, hits
+
+
+def _checked(name: str, index: int, check):
+    try:
+        return check()
+    except InvalidImage as exc:
+        raise ApiError(_STATUS_FOR.get(exc.code, 400), exc.code, f"{name}: {exc.message}",
+                       {"file": name, "index": index}) from None

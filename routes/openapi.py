@@ -30,7 +30,7 @@ JOB_ID = {"in": "path", "name": "job_id", "required": True, "schema": {"type": "
 
 # path, method, tag, summary, extra operation fields, {status: schema or (content type, description)}
 OPERATIONS = [
-    ("/api/v1/convert", "post", "jobs", "Upload images and start a conversion job", "convert",
+    ("/api/v1/convert", "post", "jobs", "Upload images or PDFs and start a conversion job", "convert",
      {202: out.Accepted}, (400, 401, 413, 415, 422, 429, 503)),
     ("/api/v1/jobs", "get", "jobs", "The caller's jobs, newest first", "list",
      {200: out.JobPage}, (400, 401, 429)),
@@ -58,6 +58,8 @@ OPERATIONS = [
     ("/health/ready", "get", "service", "Redis reachable and a worker registered", "public",
      {200: out.Health}, (503,)),
     ("/health", "get", "service", "Health details", "public", {200: out.Health}, (503,)),
+    ("/metrics", "get", "service", "Prometheus metrics (cluster-wide, kept in Redis)", "public",
+     {200: ("text/plain", "Prometheus text exposition format")}, ()),
 ]
 
 

@@ -8,14 +8,16 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from services.context import ServiceContext, cache_key_for, result_key, upload_key, workbook_key
 from services import events
 from services.images import InvalidImage
-from services.jobstore import FINAL_STATES, FileState
+from services.jobstore import FINAL_STATES, FileEntry, FileState
 from services.metrics import OCR_BUCKETS
 from services.model import ImageResult
 from services.ocr.base import OcrEngine
+from services.pdf import convert_pdf_page
 from services.pipeline import convert_image
 from services.queueing import enqueue_webhook
 from services.xlsx import WorkbookEntry, write_workbook
@@ -46,7 +48,7 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
     jobs.set_file_state(job_id, index, state)
     notify_progress(ctx, job_id)
     entry = record.files[index]
-    key = cache_key_for(ctx, entry.sha256, record.options)
+    key = cache_key_for(ctx, entry.sha256, record.options, entry.page)
     try:
         payload = _cached(ctx, key)
         state.cached = payload is not None
@@ -57,7 +59,7 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
         state.error = _describe_failure(exc)
         ctx.metrics.inc("tablesnap_files_total", {"outcome": "failed", "code": state.error["code"]})
         if _record_unless_canceled(ctx, job_id, index, state):
-            _notify(ctx, job_id, "file_failed", {"index": index, "name": entry.name, "error": state.error})
+            _notify(ctx, job_id, "file_failed", {"index": index, "name": entry.label, "error": state.error})
             notify_progress(ctx, job_id)
         raise
     result = payload["result"]
@@ -69,7 +71,7 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
     ctx.metrics.inc("tablesnap_files_total", {"outcome": "finished", "code": ""})
     if _record_unless_canceled(ctx, job_id, index, state):
         _notify(ctx, job_id, "file_finished",
-                {"index": index, "name": entry.name, "tables": state.tables, "cached": state.cached})
+                {"index": index, "name": entry.label, "tables": state.tables, "cached": state.cached})
         notify_progress(ctx, job_id)
     return state
 
@@ -85,11 +87,15 @@ def _cached(ctx: ServiceContext, key: str) -> dict | None:
 
 def _convert_and_cache(ctx: ServiceContext, engine_for, options: dict, job_id: str, entry, key: str) -> dict:
     try:
-        data = ctx.storage.get(upload_key(job_id, entry.index))
+        data = ctx.storage.get(upload_key(job_id, entry.upload_index))
         if data is None:
             raise FileGone("the upload has expired or was deleted")
-        result = convert_image(data, engine_for(options.get("engine")), max_pixels=ctx.settings.max_image_pixels,
-                               locale=options.get("locale", "en"))
+        settings, engine, locale = ctx.settings, engine_for(options.get("engine")), options.get("locale", "en")
+        if entry.page is None:
+            result = convert_image(data, engine, max_pixels=settings.max_image_pixels, locale=locale)
+        else:
+            result = convert_pdf_page(data, entry.page, engine, dpi=settings.pdf_dpi, max_dpi=settings.pdf_max_dpi,
+                                      max_pixels=settings.max_image_pixels, locale=locale)
     except BaseException:
         ctx.cache.release(key)
         raise
@@ -143,6 +149,16 @@ def load_result(ctx: ServiceContext, job_id: str, index: int) -> ImageResult | N
     return ImageResult.from_dict(json.loads(raw)) if raw else None
 
 
+def _workbook_entries(entry: FileEntry, result: ImageResult | None, error: str) -> list[WorkbookEntry]:
+    """One entry per image; for a PDF page, one per table found on it (a sheet each)."""
+    if result is None:
+        return [WorkbookEntry(name=entry.label, result=None, error=error)]
+    if entry.page is None or len(result.tables) <= 1:
+        return [WorkbookEntry(name=entry.label, result=result)]
+    return [WorkbookEntry(name=f"{entry.label} t{n}", result=replace(result, tables=[table]))
+            for n, table in enumerate(result.tables, start=1)]
+
+
 def assemble_workbook(ctx: ServiceContext, job_id: str) -> str | None:
     """Write the job's workbook from every finished file; files that never reached a final
     state (their worker died) are marked failed here. Returns the job's final status."""
@@ -159,8 +175,7 @@ def assemble_workbook(ctx: ServiceContext, job_id: str) -> str | None:
             state = FileState(status="failed", started_at=state.started_at, finished_at=time.time(),
                               error={"code": "worker_lost", "message": "the worker stopped while reading this file"})
             jobs.set_file_state(job_id, entry.index, state)
-        entries.append(WorkbookEntry(name=entry.name, result=result,
-                                     error=None if result else (state.error or {}).get("message", "failed")))
+        entries.extend(_workbook_entries(entry, result, (state.error or {}).get("message", "failed")))
     if not any(e.result for e in entries):
         jobs.set_fields(job_id, finished_at=time.time(),
                         error={"code": "all_files_failed", "message": "no file could be converted"})

@@ -33,6 +33,9 @@ return 0
 
 @dataclass
 class FileEntry:
+    """One unit of work: an uploaded image, or one page of an uploaded PDF. ``source`` is the
+    index of the uploaded file whose bytes hold it (itself unless it is a page)."""
+
     index: int
     name: str
     size: int
@@ -40,6 +43,20 @@ class FileEntry:
     width: int
     height: int
     sha256: str
+    source: int | None = None
+    page: int | None = None
+
+    @property
+    def upload_index(self) -> int:
+        return self.index if self.source is None else self.source
+
+    @property
+    def label(self) -> str:
+        """The name a person knows it by: the file name, with the page for a PDF page."""
+        if self.page is None:
+            return self.name
+        stem = self.name.rsplit(".", 1)[0] if "." in self.name else self.name
+        return f"{stem} p{self.page}"
 
 
 @dataclass
@@ -85,7 +102,7 @@ class JobRecord:
     def current_file(self) -> str | None:
         for entry, state in zip(self.files, self.file_states):
             if state.status == "started":
-                return entry.name
+                return entry.label
         return None
 
 

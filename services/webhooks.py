@@ -62,7 +62,7 @@ def job_payload(record: JobRecord) -> dict:
         "error": record.error,
         "created_at": record.created_at,
         "finished_at": record.finished_at,
-        "files": [{"index": e.index, "name": e.name, "status": s.status, "tables": s.tables, "error": s.error}
+        "files": [{"index": e.index, "name": e.name, "page": e.page, "status": s.status, "tables": s.tables, "error": s.error}
                   for e, s in zip(record.files, record.file_states)],
         "links": {"status": f"/api/v1/jobs/{record.id}", "download": f"/api/v1/jobs/{record.id}/download"},
     }

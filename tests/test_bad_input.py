@@ -38,14 +38,17 @@ def assert_error(response, status, code):
 
 @pytest.fixture
 def stored_keys(services):
-    return lambda: set(services.redis.scan_iter(f"{services.settings.key_prefix}:*"))
+    """Keys holding jobs, files or results (request metrics and rate-limit counters excluded)."""
+    prefix = services.settings.key_prefix
+    bookkeeping = (f"{prefix}:metrics".encode(), f"{prefix}:limits".encode(), f"{prefix}:apikey".encode())
+    return lambda: {k for k in services.redis.scan_iter(f"{prefix}:*") if not k.startswith(bookkeeping)}
 
 
 CASES = [
     ("empty file", [("t.png", b"")], 400, "empty_file"),
     ("text named png", [("t.png", b"hello, this is not an image at all")], 415, "unsupported_media_type"),
     ("html named png", [("t.png", b"<!doctype html><html><script>alert(1)</script></html>")], 415, "unsupported_media_type"),
-    ("pdf", [("t.png", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")], 415, "unsupported_media_type"),
+    ("broken pdf", [("t.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")], 422, "corrupt_pdf"),
     ("truncated png", [("t.png", GOOD[: len(GOOD) // 2])], 422, "corrupt_image"),
     ("decompression bomb", [("t.png", png_header(60000, 60000))], 413, "image_too_large"),
     ("over MAX_IMAGE_PIXELS", [("t.png", png_header(5000, 5000))], 413, "image_too_large"),

@@ -69,8 +69,6 @@ def parse_tables(text: str, locale: str = "en") -> list[Table]:
                     tables.extend(_build(item, _title_above(prose), locale))
                     prose = []
         else:
-            if prose and not prose[-1].strip():
-                prose.pop()  # the start of the line the <table> tag is on
             tables.extend(_build(segment, segment.caption or _title_above(prose), locale))
             prose = []
     return tables
@@ -101,6 +99,8 @@ def _title_above(lines: list[str]) -> str | None:
     if i < 0:
         return None
     line = lines[i].strip()
+    if not line.strip("#").strip():
+        return None
     heading = _HEADING_RE.match(line)
     if heading:
         return _strip_emphasis(heading.group(1)) or None

@@ -18,7 +18,7 @@ from services.tables.textlines import text_height
 
 __all__ = ["recover_tables"]
 
-_RULE_GLYPHS = set("|Il1!]][")
+_RULE_GLYPHS = set("|Il1![]")
 
 
 def recover_tables(image: Image.Image, words: list[Word], locale: str = "en") -> list[Table]:
@@ -28,17 +28,29 @@ def recover_tables(image: Image.Image, words: list[Word], locale: str = "en") ->
         return []
     height = text_height(words)
     rulings = detect_rulings(image, words, height)
-    words = [w for w in words if not _is_ruling_glyph(w, rulings)]
+    words = [w for w in (_strip_ruling_bars(w, rulings, height) for w in words)
+             if w is not None]
     if not words:
         return []
     return [assemble(region, build_grid(region, rulings, height), rulings, height, locale)
             for region in find_regions(words, rulings, height)]
 
 
-def _is_ruling_glyph(word: Word, rulings: Rulings) -> bool:
-    """OCR sometimes reads a vertical ruling next to text as '|' or 'l'."""
-    if not set(word.text.strip()) <= _RULE_GLYPHS:
-        return False
+def _strip_ruling_bars(word: Word, rulings: Rulings, height: float) -> Word | None:
+    """OCR sometimes reads a vertical ruling as '|' (or 'l', 'I', '1'): alone as a word
+    whose box the ruling crosses, or glued to a word's end next to the ruling."""
     x0, y0, x1, y1 = word.bbox
-    return any(x0 - 2 <= s.pos <= x1 + 2 and s.start <= y1 and s.end >= y0
-               for s in rulings.vertical)
+    crossing = [s.pos for s in rulings.vertical if s.start <= y1 and s.end >= y0
+                and x0 - 2 <= s.pos <= x1 + 2]
+    if not crossing:
+        return word
+    text = word.text.strip()
+    if set(text) <= _RULE_GLYPHS and any(x0 <= x <= x1 for x in crossing):
+        return None
+    if text.startswith("|") and any(x <= x0 + 0.5 * height for x in crossing):
+        text = text.lstrip("|").strip()
+    if text.endswith("|") and any(x >= x1 - 0.5 * height for x in crossing):
+        text = text.rstrip("|").strip()
+    if not text:
+        return None
+    return word if text == word.text else Word(text, word.bbox, word.confidence)

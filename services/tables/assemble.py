@@ -69,7 +69,8 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
         rowspan, colspan = r1 - r0 + 1, c1 - c0 + 1
         if not words and rowspan == colspan == 1:
             continue
-        frame = (grid.col_edges[c0], grid.row_edges[r0], grid.col_edges[c1 + 1], grid.row_edges[r1 + 1])
+        frame = (grid.col_edges[c0], grid.row_edges[r0],
+                 grid.col_edges[c1 + 1], grid.row_edges[r1 + 1])
         text = cell_text(words, height, frame if region.ruled else None)
         cells.append(Cell(
             row=r0, col=c0, text=text, value=_typed(text, locale),
@@ -79,29 +80,35 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
         ))
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(
-        n_rows=grid.n_rows, n_cols=grid.n_cols, cells=cells, bbox=region.bbox,
+        n_rows=grid.n_rows, n_cols=grid.n_cols, cells=cells,
+        bbox=(grid.col_edges[0], grid.row_edges[0], grid.col_edges[-1], grid.row_edges[-1]),
         header_rows=header_rows(cells, grid.n_rows, grid.n_cols),
         title=" ".join(w.text for w in region.title.words) if region.title else None,
     )
 
 
 def _merge_missing_rulings(grid: Grid, rulings: Rulings, merges: _Merges) -> None:
-    """Join neighbours across a ruled boundary whose line is absent along their shared side."""
+    """Join neighbours across a ruled boundary whose line is absent along their shared side.
+
+    The line is looked for within a third of the neighbouring cells' size of the boundary,
+    so a slightly skewed scan or photo still finds its lines.
+    """
+    cols, rows = grid.col_edges, grid.row_edges
     for c in range(1, grid.n_cols):
         if not grid.col_ruled[c]:
             continue
+        tol = max(2, int(0.3 * min(cols[c] - cols[c - 1], cols[c + 1] - cols[c])))
         for r in range(grid.n_rows):
-            y0, y1 = grid.row_edges[r], grid.row_edges[r + 1]
-            m = 0.2 * (y1 - y0)
-            if rulings.v_coverage(grid.col_edges[c], y0 + m, y1 - m) < _LINE_PRESENT:
+            m = 0.2 * (rows[r + 1] - rows[r])
+            if rulings.v_coverage(cols[c], rows[r] + m, rows[r + 1] - m, tol) < _LINE_PRESENT:
                 merges.union((r, c - 1), (r, c))
     for r in range(1, grid.n_rows):
         if not grid.row_ruled[r]:
             continue
+        tol = max(2, int(0.3 * min(rows[r] - rows[r - 1], rows[r + 1] - rows[r])))
         for c in range(grid.n_cols):
-            x0, x1 = grid.col_edges[c], grid.col_edges[c + 1]
-            m = 0.2 * (x1 - x0)
-            if rulings.h_coverage(grid.row_edges[r], x0 + m, x1 - m) < _LINE_PRESENT:
+            m = 0.2 * (cols[c + 1] - cols[c])
+            if rulings.h_coverage(rows[r], cols[c] + m, cols[c + 1] - m, tol) < _LINE_PRESENT:
                 merges.union((r - 1, c), (r, c))
 
 
@@ -126,6 +133,8 @@ def cell_text(words: list[Word], height: float, frame=None) -> str:
     """Words in reading order: spaces within a visual line, and between lines too when the
     text merely wrapped. A line break is kept only inside a known cell frame where the next
     line's first word would clearly have fitted on the line before."""
+    if not words:
+        return ""
     lines = group_lines(words)
     text = " ".join(w.text for w in lines[0].words)
     for prev, line in zip(lines, lines[1:]):
@@ -134,7 +143,7 @@ def cell_text(words: list[Word], height: float, frame=None) -> str:
             pad = max(0.0, prev.x0 - frame[0])
             first = line.words[0]
             room = frame[2] - pad - prev.x1
-            if first.bbox[2] - first.bbox[0] + 0.5 * height + 0.5 * height < room:
+            if first.bbox[2] - first.bbox[0] + height < room:
                 sep = "\n"
         text += sep + " ".join(w.text for w in line.words)
     return text

@@ -96,10 +96,10 @@ def _numeric(text: str) -> bool:
 def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval],
                       height: float) -> bool:
     """A narrow uncovered range separates columns when, in at least two rows and half of
-    them, words sit on both sides within the neighbouring wide gaps, and either the words before it are right-aligned
-    numbers of different widths (a numeric column packed against the next one), or the
-    distance between the two words changes from row to row (a space would not). Numbers
-    with spaces between digit groups ("1 234 567") are not split."""
+    them, words sit on both sides (within the neighbouring wide gaps), and either the words
+    before it are right-aligned numbers of different widths (a numeric column packed
+    against the next one), or the distance between the two words changes from row to row
+    (a space would not). Numbers with spaces between digit groups ("1 234") stay whole."""
     lo = max([g[1] for g in wide if g[1] <= gap[0]], default=float("-inf"))
     hi = min([g[0] for g in wide if g[0] >= gap[1]], default=float("inf"))
     pairs = []
@@ -107,14 +107,17 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
         before = [w for w in line.words if lo <= w.bbox[0] and w.bbox[2] <= gap[0] + 0.5]
         after = [w for w in line.words if gap[1] - 0.5 <= w.bbox[0] and w.bbox[2] <= hi]
         if before and after:
-            pairs.append((max(before, key=lambda w: w.bbox[2]), min(after, key=lambda w: w.bbox[0])))
+            pairs.append((max(before, key=lambda w: w.bbox[2]),
+                          min(after, key=lambda w: w.bbox[0])))
     if len(pairs) < max(2, 0.5 * len(lines)):
         return False
     if all(_DIGIT_GROUPS.fullmatch(a.text) and _GROUP_TAIL.fullmatch(b.text) for a, b in pairs):
         return False
     lefts = [a for a, _ in pairs]
-    right_aligned = (max(w.bbox[2] for w in lefts) - min(w.bbox[2] for w in lefts) <= 0.25 * height
-                     and max(w.bbox[0] for w in lefts) - min(w.bbox[0] for w in lefts) >= 0.5 * height
+    ends = [w.bbox[2] for w in lefts]
+    starts = [w.bbox[0] for w in lefts]
+    right_aligned = (max(ends) - min(ends) <= 0.25 * height
+                     and max(starts) - min(starts) >= 0.5 * height
                      and sum(_numeric(w.text) for w in lefts) >= 0.5 * len(lefts))
     spacing = [b.bbox[0] - a.bbox[2] for a, b in pairs]
     return right_aligned or max(spacing) - min(spacing) >= 0.5 * height

@@ -29,13 +29,12 @@ class Segment:
     end: float
     thickness: float
 
-    @property
-    def length(self) -> float:
-        return self.end - self.start
-
 
 @dataclass
 class Rulings:
+    """Everything later steps need from the pixels: the grayscale (light background),
+    masks of accepted rulings for coverage checks, and the rulings themselves."""
+
     gray: np.ndarray
     h_mask: np.ndarray
     v_mask: np.ndarray
@@ -89,19 +88,22 @@ def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
     binary = (blackhat > _MIN_CONTRAST).astype(np.uint8)
     binary = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
     binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, min_len), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    keep = np.zeros(n, dtype=bool)
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    kept = []
     segments: list[Segment] = []
-    for label in range(1, n):
-        x, y, w, h, area = stats[label]
-        if w < keep_len or area / w > _MAX_THICKNESS + 2:
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < keep_len:
             continue
-        if _inside_a_word(x, y, x + w, y + h, boxes):
+        thickness = float(binary[y:y + h, x:x + w].sum()) / w
+        if thickness > _MAX_THICKNESS + 2 or _inside_a_word(x, y, x + w, y + h, boxes):
             continue
-        keep[label] = True
-        segments.append(Segment(y + h / 2.0, float(x), float(x + w), area / w))
+        kept.append(contour)
+        segments.append(Segment(y + h / 2.0, float(x), float(x + w), thickness))
+    mask = np.zeros_like(binary)
+    cv2.drawContours(mask, kept, -1, 1, thickness=cv2.FILLED)
     segments.sort(key=lambda s: (s.pos, s.start))
-    return keep[labels], segments
+    return (mask & binary).astype(bool), segments
 
 
 def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray) -> bool:

@@ -31,10 +31,26 @@ def find_regions(words: list[Word], rulings: Rulings, height: float) -> list[Reg
                       if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
         (inside[owner] if owner is not None else free).append(word)
     units = [Region(group_lines(ws), box, True) for box, ws in zip(boxes, inside) if ws]
-    units += [Region(block, union_bbox([w.bbox for line in block for w in line.words]), False)
-              for block in _blocks(group_lines(free), [r.bbox for r in units], height)]
+    for block in _blocks(group_lines(free), [r.bbox for r in units], height):
+        units += [_text_region(part) for part in _split_leading_prose(block, height)]
     units.sort(key=lambda r: r.bbox[1])
     return _attach_titles(units, height)
+
+
+def _text_region(lines: list[TextLine]) -> Region:
+    return Region(lines, union_bbox([w.bbox for line in lines for w in line.words]), False)
+
+
+def _split_leading_prose(lines: list[TextLine], height: float) -> list[list[TextLine]]:
+    """Two or more single-phrase lines running across the column gaps of the lines below
+    (a sentence introducing the table) form a block of their own."""
+    spanning = set(find_column_gaps(lines, height).spanning)
+    lead = 0
+    while lead < len(lines) and lead in spanning:
+        lead += 1
+    if lead >= 2 and len(lines) - lead >= 2:
+        return [lines[:lead], lines[lead:]]
+    return [lines]
 
 
 def ruled_boxes(rulings: Rulings, height: float) -> list[BBox]:
@@ -45,7 +61,8 @@ def ruled_boxes(rulings: Rulings, height: float) -> list[BBox]:
     if not rulings.horizontal or not rulings.vertical:
         return []
     mask = cv2.dilate((rulings.h_mask | rulings.v_mask).astype(np.uint8), np.ones((3, 3), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8,
+                                                            ltype=cv2.CV_16U)
     n_h, n_v = np.zeros(n, int), np.zeros(n, int)
     for s in rulings.horizontal:
         n_h[labels[int(s.pos), int((s.start + s.end) / 2)]] += 1
@@ -98,9 +115,8 @@ def _single_phrase(line: TextLine, height: float) -> bool:
 
 
 def _attach_titles(units: list[Region], height: float) -> list[Region]:
-    """A lone one-phrase line just above a table becomes its title, and so does the first
-    line of a text block when it is one phrase that is larger than the rest or runs across
-    the block's column gaps from its left edge."""
+    """A lone one-phrase line just above a table becomes its title; so may the first line
+    of a text block (``_split_inner_title``)."""
     out: list[Region] = []
     i = 0
     while i < len(units):

@@ -34,7 +34,7 @@ class Wraps:
 
     def tight(self, upper: TextLine, lower: TextLine) -> bool:
         pitch = lower.center - upper.center
-        return 0 < self.row_pitch and pitch < WRAP_PITCH * self.row_pitch and pitch <= 1.8 * self.height
+        return 0 < pitch < WRAP_PITCH * self.row_pitch and pitch <= 1.8 * self.height
 
     def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
         """A bordered or striped row: one row, unless it holds several lines that each fill
@@ -48,9 +48,10 @@ class Wraps:
                 rows[-1].append(line)
         return rows
 
-    def rows_in_open_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
+    def rows_in_open_band(self, lines: list[TextLine], top: bool = False) -> list[list[TextLine]]:
         """Unruled text: runs of tightly spaced lines are one row when they read as a row
-        with wrapped cells (``one_row``), else lines join only as plain continuations."""
+        with wrapped cells (``one_row``), else lines join only as plain continuations.
+        ``top``: the band starts the table, so its first run may be a wrapped header."""
         clusters = [[lines[0]]]
         for upper, lower in zip(lines, lines[1:]):
             if self.tight(upper, lower):
@@ -58,8 +59,8 @@ class Wraps:
             else:
                 clusters.append([lower])
         rows: list[list[TextLine]] = []
-        for cluster in clusters:
-            if len(cluster) > 1 and self.one_row(cluster):
+        for i, cluster in enumerate(clusters):
+            if len(cluster) > 1 and self.one_row(cluster, header=top and i == 0):
                 rows.append(cluster)
                 continue
             rows.append([cluster[0]])
@@ -70,14 +71,19 @@ class Wraps:
                     rows.append([line])
         return rows
 
-    def one_row(self, lines: list[TextLine]) -> bool:
+    def one_row(self, lines: list[TextLine], header: bool = False) -> bool:
         """Wrapped cells with the other cells top-aligned or vertically centred beside them.
 
         At least one column holds text on several closely spaced lines, aligned and made of
         words; every column starts on the first line or is a single line at the middle; at
-        most one line fills most columns.
+        most one line fills most columns, unless these are the table's first lines, all
+        words, at a text line spacing (a header whose cells wrap: "Unit / price").
         """
-        if sum(self.full(line) for line in lines) > 1:
+        if header:
+            if not all(_wordy([w]) for line in lines for w in line.words) or any(
+                    b.center - a.center > 1.35 * self.height for a, b in zip(lines, lines[1:])):
+                return False
+        elif sum(self.full(line) for line in lines) > 1:
             return False
         at: dict[int, list[int]] = {}
         for i, line in enumerate(lines):
@@ -87,7 +93,9 @@ class Wraps:
         wrapped = False
         for col, rows in at.items():
             if len(rows) == 1:
-                if rows[0] != 0 and abs(lines[rows[0]].center - middle) > 0.3 * self.height:
+                words = self.columns(lines[rows[0]].words)[col]
+                mid = (min(w.bbox[1] for w in words) + max(w.bbox[3] for w in words)) / 2
+                if rows[0] != 0 and abs(mid - middle) > 0.3 * self.height:
                     return False
                 continue
             if rows[0] != 0 or not all(

@@ -1,0 +1,329 @@
+"""Table recovery from hand-made word boxes and drawn rulings: no OCR involved.
+
+Words are laid out like OCR output: 10 px per character, 20 px tall boxes, one space
+measuring 6 px between the words of a phrase.
+"""
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from services.model import Table, Word
+from services.tables import recover_tables
+from services.tables.assemble import cell_text
+from services.tables.lines import detect_rulings
+from services.tables.stripes import fill_edges
+
+CHAR, SPACE, HEIGHT = 10, 6, 20
+
+
+def phrase(text: str, x: float, y: float, right: bool = False, conf: float = 0.99) -> list[Word]:
+    """Words of ``text`` starting at x (or ending at x when ``right``), top at y."""
+    parts = text.split()
+    width = sum(len(p) * CHAR for p in parts) + SPACE * (len(parts) - 1)
+    x = x - width if right else x
+    words = []
+    for part in parts:
+        words.append(Word(part, (x, y, x + len(part) * CHAR, y + HEIGHT), conf))
+        x += len(part) * CHAR + SPACE
+    return words
+
+
+def layout(rows: list[list[str]], lefts: list[float], aligns: str, top: float = 20,
+           pitch: float = 36) -> list[Word]:
+    """Words of a borderless table; for a right-aligned column ``lefts`` holds its right edge."""
+    words = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                words += phrase(text, lefts[c], top + r * pitch, right=aligns[c] == "r")
+    return words
+
+
+def blank(w: int = 900, h: int = 500) -> Image.Image:
+    return Image.new("RGB", (w, h), "white")
+
+
+def texts(table: Table) -> list[list[str]]:
+    return [[cell.text if cell else "" for cell in row] for row in table.grid()]
+
+
+def test_no_words_no_tables():
+    assert recover_tables(blank(), []) == []
+    assert recover_tables(blank(), [Word("  ", (0, 0, 10, 10), 0.9)]) == []
+
+
+def test_borderless_phrases_join_and_right_aligned_numbers_split():
+    rows = [["Region", "Revenue", "Margin"],
+            ["West Coast", "1,234", "54.1%"],
+            ["Net income (loss)", "98,765", "-4.2%"],
+            ["East", "7", "0.5%"]]
+    tables = recover_tables(blank(), layout(rows, [20, 330, 460], "lrr"))
+    assert len(tables) == 1
+    assert texts(tables[0]) == rows
+    assert (tables[0].n_rows, tables[0].n_cols) == (4, 3)
+
+
+def test_aligned_spaces_do_not_make_a_column():
+    # "West"/"East" have the same width, so the space after them lines up in every row.
+    rows = [["West Coast", "10"], ["East Coast", "20"], ["West Shore", "30"]]
+    tables = recover_tables(blank(), layout(rows, [20, 300], "lr"))
+    assert texts(tables[0]) == rows
+
+
+def test_aligned_spaces_with_an_empty_cell_below_do_not_make_a_column():
+    rows = [["Item", "Region", "Sales"], ["Pens", "West Coast", "10"], ["Ink", "", "20"],
+            ["Pads", "East Coast", "30"]]
+    tables = recover_tables(blank(), layout(rows, [20, 160, 500], "llr"))
+    assert texts(tables[0]) == rows
+
+
+def test_tightly_packed_spreadsheet_columns_are_split():
+    # 8 px (0.4 of the text height) between right-aligned numbers and left-aligned dates,
+    # and between two left-aligned text columns: narrower than a phrase gap.
+    rows = [["Name", "City", "Score", "Date"], ["Anna", "Oslo", "91", "2024-01-02"],
+            ["Bob", "Bergen", "78", "2024-02-03"], ["Christopher", "Tromso", "66", "2024-03-04"]]
+    tables = recover_tables(blank(), layout(rows, [20, 138, 280, 288], "llrl"))
+    assert texts(tables[0]) == rows
+
+
+def test_digit_groups_separated_by_spaces_stay_one_number():
+    rows = [["Item", "Amount"], ["Rent", "1 200"], ["Car", "12 500"], ["House", "350 000"]]
+    tables = recover_tables(blank(), layout(rows, [20, 400], "lr"))
+    assert texts(tables[0]) == rows
+
+
+def test_empty_cells_stay_in_their_columns():
+    rows = [["Name", "Phone", "Score"], ["Anna", "", "91"], ["Bob", "555-0101", ""],
+            ["", "555-0199", "12"]]
+    tables = recover_tables(blank(), layout(rows, [20, 200, 420], "llr"))
+    assert texts(tables[0]) == rows
+
+
+def test_cell_confidence_is_the_lowest_and_bbox_the_union():
+    words = (phrase("Item", 20, 20) + phrase("Qty", 300, 20, right=True)
+             + [Word("Blue", (20, 56, 60, 76), 0.95), Word("pen", (66, 56, 96, 76), 0.7)]
+             + phrase("3", 300, 56, right=True))
+    cell = recover_tables(blank(), words)[0].grid()[1][0]
+    assert cell.text == "Blue pen"
+    assert cell.confidence == 0.7
+    assert cell.bbox == (20, 56, 96, 76)
+
+
+def test_values_are_typed():
+    rows = [["Date", "Amount", "Share"], ["2024-01-15", "1,234.50", "12.5%"]]
+    table = recover_tables(blank(), layout(rows, [20, 300, 420], "lrr"))[0]
+    kinds = [cell.value.kind for cell in table.grid()[1]]
+    assert kinds == ["date", "number", "percent"]
+    assert table.grid()[0][0].value.kind == "text"
+
+
+def test_title_line_above_block_goes_to_title():
+    words = phrase("Revenue by quarter and region", 20, 10)
+    words += layout([["Quarter", "Sales"], ["Q1", "1,200"], ["Q2", "1,350"]], [20, 260], "lr",
+                    top=60)
+    tables = recover_tables(blank(), words)
+    assert len(tables) == 1
+    assert tables[0].title == "Revenue by quarter and region"
+    assert texts(tables[0]) == [["Quarter", "Sales"], ["Q1", "1,200"], ["Q2", "1,350"]]
+
+
+def test_spanning_header_centred_over_two_columns_is_merged():
+    words = phrase("2024", 265, 20)
+    words += layout([["Region", "H1", "H2"], ["North", "120", "135"], ["South", "97", "110"]],
+                    [20, 280, 380], "lrr", top=56)
+    table = recover_tables(blank(), words)[0]
+    assert (table.n_rows, table.n_cols) == (4, 3)
+    top = table.grid()[0][1]
+    assert top.text == "2024" and top.colspan == 2
+    assert table.header_rows == 2
+    assert texts(table)[1:] == [["Region", "H1", "H2"], ["North", "120", "135"],
+                                ["South", "97", "110"]]
+
+
+def test_continuation_line_joins_only_when_close_and_aligned():
+    base = [["Task", "Description", "Hours"], ["Design", "Draw the first", "12"]]
+    words = layout(base, [20, 160, 500], "llr")
+    words += phrase("wireframes", 160, 20 + 36 + 22)  # 22 px below: tighter than the 36 px pitch
+    words += layout([["Build", "Code", "30"]], [20, 160, 500], "llr", top=20 + 36 * 2 + 22)
+    assert texts(recover_tables(blank(), words)[0]) == [
+        ["Task", "Description", "Hours"], ["Design", "Draw the first wireframes", "12"],
+        ["Build", "Code", "30"]]
+
+    apart = layout(base + [["", "wireframes", ""], ["Build", "Code", "30"]],
+                   [20, 160, 500], "llr")  # same line at the full row pitch: its own row
+    assert texts(recover_tables(blank(), apart)[0]) == [
+        ["Task", "Description", "Hours"], ["Design", "Draw the first", "12"],
+        ["", "wireframes", ""], ["Build", "Code", "30"]]
+
+
+def test_cells_centred_beside_wrapped_text_stay_in_one_row():
+    words = layout([["Task", "Description", "Hours"]], [20, 160, 500], "llr")
+    words += phrase("Draw the first", 160, 74) + phrase("wireframes", 160, 110)
+    words += phrase("Design", 20, 92) + phrase("12", 500, 92, right=True)
+    words += layout([["Build", "Code", "30"], ["Test", "Check", "8"]], [20, 160, 500], "llr",
+                    top=164, pitch=54)
+    assert texts(recover_tables(blank(), words)[0]) == [
+        ["Task", "Description", "Hours"], ["Design", "Draw the first wireframes", "12"],
+        ["Build", "Code", "30"], ["Test", "Check", "8"]]
+
+
+def test_section_label_close_above_a_full_row_is_not_joined():
+    words = []
+    for text, y in (("Assets", 20), ("Liabilities", 140)):
+        words += phrase(text, 20, y)
+    for name, value, y in (("Cash", "100", 44), ("Receivables", "200", 92),
+                           ("Loans", "50", 164), ("Payables", "70", 212)):
+        words += phrase(name, 20, y) + phrase(value, 400, y, right=True)
+    assert texts(recover_tables(blank(), words)[0]) == [
+        ["Assets", ""], ["Cash", "100"], ["Receivables", "200"], ["Liabilities", ""],
+        ["Loans", "50"], ["Payables", "70"]]
+
+
+def test_header_cells_wrapping_over_two_lines_are_one_header_row():
+    words = phrase("Product", 20, 31) + phrase("Unit", 260, 20, right=True)
+    words += phrase("Stock", 380, 20, right=True) + phrase("price", 260, 42, right=True)
+    words += phrase("level", 380, 42, right=True)
+    words += layout([["Apples", "0.50", "120"], ["Pears", "0.75", "80"], ["Plums", "1.20", "45"]],
+                    [20, 260, 380], "lrr", top=90, pitch=40)
+    table = recover_tables(blank(), words)[0]
+    assert texts(table) == [["Product", "Unit price", "Stock level"], ["Apples", "0.50", "120"],
+                            ["Pears", "0.75", "80"], ["Plums", "1.20", "45"]]
+
+
+def test_tight_first_rows_of_plain_text_are_not_taken_for_a_wrapped_header():
+    words = layout([["Name", "City"], ["Anna", "Oslo"]], [20, 260], "ll", pitch=30)
+    words += layout([["Bob", "Bergen"], ["Carl", "Tromso"]], [20, 260], "ll", top=100, pitch=50)
+    assert texts(recover_tables(blank(), words)[0]) == [
+        ["Name", "City"], ["Anna", "Oslo"], ["Bob", "Bergen"], ["Carl", "Tromso"]]
+
+
+def test_sentence_lines_above_the_columns_form_their_own_block():
+    words = phrase("The figures below show the sales of", 20, 20)
+    words += phrase("each region for the first quarter.", 20, 48)
+    words += layout([["Region", "Sales"], ["North", "120"], ["South", "97"]], [20, 420], "lr",
+                    top=90)
+    tables = recover_tables(blank(), words)
+    assert [texts(t) for t in tables] == [
+        [["The figures below show the sales of"], ["each region for the first quarter."]],
+        [["Region", "Sales"], ["North", "120"], ["South", "97"]]]
+
+
+def test_numbers_under_a_row_are_not_a_continuation():
+    words = layout([["Item", "Q1", "Q2"], ["Pens", "10", "12"]], [20, 260, 380], "lrr")
+    words += phrase("14", 380, 20 + 36 + 22, right=True)
+    table = recover_tables(blank(), words)[0]
+    assert table.n_rows == 3
+    assert texts(table)[2] == ["", "", "14"]
+
+
+def test_blocks_far_apart_are_separate_tables():
+    first = [["Fruit", "Stock"], ["Apples", "12"], ["Pears", "7"]]
+    second = [["Country", "Code"], ["France", "FR"], ["Spain", "ES"]]
+    words = layout(first, [20, 300], "lr") + layout(second, [20, 300], "ll", top=300)
+    assert [texts(t) for t in recover_tables(blank(), words)] == [first, second]
+
+
+def test_single_column_is_n_by_1():
+    rows = [["Apples and pears"], ["Bananas"], ["Cherry pie"]]
+    table = recover_tables(blank(), layout(rows, [20], "l"))[0]
+    assert (table.n_rows, table.n_cols) == (3, 1)
+    assert texts(table) == rows
+
+
+def test_cell_text_keeps_a_break_only_where_the_next_word_would_have_fitted():
+    wrapped = phrase("Draw the first", 10, 0) + phrase("wireframes", 10, 24)
+    assert cell_text(wrapped, HEIGHT, frame=(0, 0, 160, 60)) == "Draw the first wireframes"
+    broken = phrase("Oslo", 10, 0) + phrase("Norway", 10, 24)
+    assert cell_text(broken, HEIGHT, frame=(0, 0, 300, 60)) == "Oslo\nNorway"
+    assert cell_text(broken, HEIGHT) == "Oslo Norway"
+
+
+def _grid_image(color=(0, 0, 0), width=1, zebra=None) -> Image.Image:
+    image = blank(600, 300)
+    draw = ImageDraw.Draw(image)
+    if zebra:
+        for y in range(40, 260, 80):
+            draw.rectangle([20, y, 580, y + 39], fill=zebra)
+    if color:
+        for y in range(20, 281, 40):
+            draw.line([(20, y), (580, y)], fill=color, width=width)
+        for x in (20, 200, 400, 580):
+            draw.line([(x, 20), (x, 280)], fill=color, width=width)
+    return image
+
+
+def test_rulings_found_for_dark_and_light_grey_lines():
+    for color in ((0, 0, 0), (215, 215, 215)):
+        rulings = detect_rulings(_grid_image(color), [], HEIGHT)
+        assert [round(s.pos) for s in rulings.horizontal] == list(range(20, 281, 40))
+        assert [round(s.pos) for s in rulings.vertical] == [20, 200, 400, 580]
+        assert rulings.h_coverage(60, 30, 570) == 1.0
+        assert rulings.v_coverage(200, 30, 270) == 1.0
+
+
+def test_zebra_stripes_are_not_rulings_but_their_edges_separate_rows():
+    image = _grid_image(color=None, zebra=(225, 228, 232))
+    rulings = detect_rulings(image, [], HEIGHT)
+    assert rulings.horizontal == [] and rulings.vertical == []
+    edges = fill_edges(rulings.gray, 20, 580, 20, 280, 0.8 * HEIGHT)
+    assert [round(e) for e in edges] == [40, 80, 120, 160, 200, 240]
+
+
+def test_dark_mode_lines_lighter_than_background_are_found():
+    image = Image.new("RGB", (600, 300), (30, 32, 36))
+    draw = ImageDraw.Draw(image)
+    for y in (20, 60, 100):
+        draw.line([(20, y), (580, y)], fill=(80, 84, 90), width=1)
+    rulings = detect_rulings(image, [], HEIGHT)
+    assert [round(s.pos) for s in rulings.horizontal] == [20, 60, 100]
+
+
+def test_bordered_grid_with_a_missing_segment_gives_a_merged_cell():
+    image = blank(620, 200)
+    draw = ImageDraw.Draw(image)
+    xs, ys = (20, 220, 420, 600), (20, 60, 100, 140)
+    for y in ys:
+        draw.line([(20, y), (600, y)], fill=(0, 0, 0), width=1)
+    for x in xs:
+        draw.line([(x, 60 if x == 420 else 20), (x, 140)], fill=(0, 0, 0), width=1)
+    words = (phrase("Region", 30, 30) + phrase("Total", 380, 30)
+             + phrase("North", 30, 70) + phrase("10", 320, 70) + phrase("12", 520, 70)
+             + phrase("South", 30, 110) + phrase("11", 320, 110) + phrase("13", 520, 110))
+    table = recover_tables(image, words)[0]
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    total = table.grid()[0][1]
+    assert total.text == "Total" and total.colspan == 2
+    assert texts(table) == [["Region", "Total", ""], ["North", "10", "12"], ["South", "11", "13"]]
+
+
+def test_vertical_rulings_read_as_bars_are_removed():
+    image = blank(520, 140)
+    draw = ImageDraw.Draw(image)
+    for y in (20, 60, 100):
+        draw.line([(20, y), (500, y)], fill=(0, 0, 0), width=1)
+    for x in (20, 260, 500):
+        draw.line([(x, 20), (x, 100)], fill=(0, 0, 0), width=1)
+    words = (phrase("Item", 30, 30) + [Word("|Price", (258, 30, 330, 50), 0.9)]
+             + [Word("|", (256, 70, 264, 90), 0.6)]
+             + phrase("Pens", 30, 70) + phrase("2.50", 490, 70, right=True))
+    table = recover_tables(image, words)[0]
+    assert texts(table) == [["Item", "Price"], ["Pens", "2.50"]]
+
+
+def test_recovery_is_fast_on_a_1200x600_image():
+    import time
+
+    image = Image.new("RGB", (1200, 600), "white")
+    draw = ImageDraw.Draw(image)
+    for y in range(100, 561, 52):
+        draw.line([(40, y), (1150, y)], fill=(220, 220, 220), width=1)
+    rows = [[f"Name{r}", f"{r * 13},{r:03d}.50", "2024-03-02", "Paid", f"{r}.5%"]
+            for r in range(9)]
+    words = layout(rows, [60, 420, 500, 800, 1100], "lrllr", top=115, pitch=52)
+    words += [w for r in range(9) for w in phrase("note text", 900, 115 + r * 52)]
+    recover_tables(image, words)
+    started = time.perf_counter()
+    for _ in range(5):
+        tables = recover_tables(image, words)
+    assert (time.perf_counter() - started) / 5 < 0.1
+    assert (tables[0].n_rows, tables[0].n_cols) == (9, 6)
