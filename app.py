@@ -7,11 +7,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import cli
 from config import Config, config_for
 from middleware import auth, errors, rate_limits, request_id, request_metrics
-from routes import account, admin, convert, health, jobs, meta, openapi, web
+from routes import account, admin, convert, engines, health, jobs, meta, openapi, web
 from services.context import build_context
 from utils import logs
 
-API_BLUEPRINTS = ("convert", "jobs", "account")
+API_BLUEPRINTS = ("convert", "jobs", "account", "engines")
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "admin"}
 
 
@@ -27,7 +27,7 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["tablesnap"] = build_context(settings)
 
-    for blueprint in (convert.bp, jobs.bp, account.bp, admin.bp, health.bp, meta.bp, openapi.bp, web.bp):
+    for blueprint in (convert.bp, jobs.bp, account.bp, engines.bp, admin.bp, health.bp, meta.bp, openapi.bp, web.bp):
         app.register_blueprint(blueprint)
 
     request_id.init_app(app)

@@ -27,7 +27,7 @@ from services.xlsx import WorkbookEntry, write_workbook
 def convert_command(images, output, layout, engine, locale, no_highlight):
     settings = load_settings()
     started = time.perf_counter()
-    ocr = create_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
+    ocr = create_engine(engine or settings.ocr_engine, settings)
     click.echo(f"engine {ocr.name} {ocr.version} loaded in {time.perf_counter() - started:.2f}s", err=True)
     entries = []
     for path in images:

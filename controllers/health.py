@@ -5,6 +5,7 @@ import time
 
 from rq import Worker
 
+from controllers.engines import list_engines
 from services.context import ServiceContext
 
 
@@ -35,6 +36,8 @@ def details(ctx: ServiceContext, version: str) -> tuple[bool, dict]:
         "version": version,
         "storage_backend": ctx.settings.storage_backend,
         "default_engine": ctx.settings.ocr_engine,
+        "engines": {e["name"]: {"available": e["available"], "reason": e["reason"], "version": e["version"]}
+                    for e in list_engines(ctx)["engines"]},
         "checks": checks,
     }
 

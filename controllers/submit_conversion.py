@@ -11,6 +11,7 @@ import json
 import time
 from dataclasses import dataclass
 
+from controllers.engines import require_available
 from controllers.schemas import ConvertOptionsSchema, load
 from services.context import ServiceContext, cache_key_for, result_key, upload_key
 from services.conversion import assemble_workbook
@@ -47,6 +48,7 @@ def submit_conversion(ctx: ServiceContext, owner: str, uploads: list[Upload], fo
     if options["callback_url"]:
         _check_callback(options["callback_url"], settings)
     options["engine"] = options["engine"] or settings.ocr_engine
+    require_available(ctx, options["engine"])
     options["highlight_low_confidence"] = settings.low_confidence if options["highlight_low_confidence"] else None
 
     entries, hits = _entries(ctx, uploads, options)

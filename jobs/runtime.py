@@ -29,7 +29,7 @@ def engine(name: str | None = None) -> OcrEngine:
     settings = context().settings
     name = name or settings.ocr_engine
     if name not in _engines:
-        _engines[name] = create_engine(name, threads=settings.ocr_threads)
+        _engines[name] = create_engine(name, settings)
     return _engines[name]
 
 

@@ -47,6 +47,8 @@ OPERATIONS = [
     ("/api/v1/jobs/{job_id}/events", "get", "jobs",
      "Server-Sent Events: progress, file_finished, file_failed, finished, failed, canceled", "job",
      {200: ("text/event-stream", "the event stream; ends with the job")}, (401, 404, 429)),
+    ("/api/v1/engines", "get", "service", "OCR engines: available here or why not, and versions", None,
+     {200: out.EngineList}, (401, 429)),
     ("/api/v1/keys/me", "get", "keys", "The caller's key and usage", None, {200: out.ApiKey}, (401, 429)),
     ("/api/v1/admin/keys", "get", "admin", "All API keys", "admin", {200: out.KeyList}, (401,)),
     ("/api/v1/admin/keys", "post", "admin", "Create an API key (shown once)", "create_key",

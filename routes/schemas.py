@@ -163,3 +163,17 @@ class Version(Schema):
 class Health(Schema):
     status = fields.String()
     checks = fields.Dict()
+
+
+class Engine(Schema):
+    name = fields.String()
+    available = fields.Boolean()
+    reason = fields.String(allow_none=True)
+    version = fields.String(allow_none=True)
+    description = fields.String()
+    default = fields.Boolean()
+
+
+class EngineList(Schema):
+    default = fields.String()
+    engines = fields.List(fields.Nested(Engine))

@@ -58,7 +58,7 @@ def workbook_key(job_id: str) -> str:
 def cache_key_for(ctx: ServiceContext, content_sha256: str, options: dict, page: int | None = None) -> str:
     """The result-cache key of one file (or PDF page) of a job with these options."""
     engine = options["engine"]
-    version = f"{engine_version(engine)}+{pipeline_fingerprint(engine_module(engine))}"
     settings = ctx.settings
+    version = f"{engine_version(engine, settings)}+{pipeline_fingerprint(engine_module(engine))}"
     return cache_key(content_sha256, engine, version, {"locale": options.get("locale", "en"), "page": page,
                                                         "dpi": settings.pdf_dpi if page else None})

@@ -17,6 +17,7 @@ from services.jobstore import FINAL_STATES, FileEntry, FileState
 from services.metrics import OCR_BUCKETS
 from services.model import ImageResult
 from services.ocr.base import OcrEngine
+from services.ocr.olmocr import OcrUpstreamError
 from services.pdf import convert_pdf_page
 from services.pipeline import convert_image
 from services.queueing import enqueue_webhook
@@ -29,7 +30,7 @@ class FileGone(RuntimeError):
     """The upload expired or was deleted before a worker got to it."""
 
 
-PERMANENT_FAILURES = (InvalidImage, FileGone)
+PERMANENT_FAILURES = (InvalidImage, FileGone, OcrUpstreamError)  # the remote engine has already retried
 
 
 def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngine],
@@ -137,6 +138,8 @@ def _describe_failure(exc: Exception) -> dict:
         return {"code": exc.code, "message": exc.message}
     if isinstance(exc, FileGone):
         return {"code": "file_expired", "message": str(exc)}
+    if isinstance(exc, OcrUpstreamError):
+        return {"code": exc.code, "message": exc.message}
     name = type(exc).__name__
     if name == "JobTimeoutException":
         return {"code": "timeout", "message": "the image took longer than the job time limit"}

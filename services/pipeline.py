@@ -13,9 +13,13 @@ def convert_image(data: bytes, engine: OcrEngine, *, max_pixels: int, locale: st
     started = time.perf_counter()
     image = load_rgb(data, max_pixels)
     decoded = time.perf_counter()
-    words = engine.recognize(image)
-    recognised = time.perf_counter()
-    tables = recover_tables(image, words, locale=locale)
+    if hasattr(engine, "extract_tables"):  # engines that read whole tables (olmocr) skip recovery
+        tables = engine.extract_tables(image, locale=locale)
+        recognised = time.perf_counter()
+    else:
+        words = engine.recognize(image)
+        recognised = time.perf_counter()
+        tables = recover_tables(image, words, locale=locale)
     finished = time.perf_counter()
     return ImageResult(
         tables=tables, width=image.width, height=image.height, engine=engine.name,

@@ -24,8 +24,8 @@ def pipeline_fingerprint(engine_module: str) -> str:
     results of an older one."""
     digest = hashlib.sha256()
     files = sorted((_SERVICES / "tables").glob("*.py")) + [
-        _SERVICES / "values.py", _SERVICES / "pipeline.py", _SERVICES / "images.py",
-        _SERVICES / "ocr" / f"{engine_module}.py"]
+        _SERVICES / "values.py", _SERVICES / "pipeline.py", _SERVICES / "images.py", _SERVICES / "pdf.py",
+        _SERVICES / "ocr" / f"{engine_module}.py", _SERVICES / "ocr" / "markup_tables.py"]
     for path in files:
         if path.exists():
             digest.update(path.read_bytes())

@@ -25,7 +25,8 @@ def test_metrics_in_prometheus_format(client, worker):
     assert sample(text, 'tablesnap_ocr_seconds_count{engine="rapidocr"}') >= 1
     assert sample(text, 'tablesnap_cache_total{outcome="hit"}') >= 1
     assert "tablesnap_queue_depth{" in text and 'tablesnap_workers{state="idle"}' in text
-    buckets = [line for line in text.splitlines() if line.startswith("tablesnap_ocr_seconds_bucket")]
+    buckets = [line for line in text.splitlines()
+               if line.startswith('tablesnap_ocr_seconds_bucket{engine="rapidocr"')]
     counts = [float(line.rsplit(" ", 1)[1]) for line in buckets]
     assert counts == sorted(counts) and buckets[-1].count('le="+Inf"') == 1
     assert "/api/v1/jobs/" + job["job_id"] not in text, "routes are labelled by template, not by id"

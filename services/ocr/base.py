@@ -13,6 +13,9 @@ class EngineUnavailable(RuntimeError):
 
 
 class OcrEngine(Protocol):
+    """A word engine implements ``recognize``; table structure is then recovered from the words.
+    A table engine (a vision-language model) implements ``extract_tables`` instead."""
+
     name: str
     version: str
 

@@ -69,7 +69,7 @@ class OlmOcrEngine:
                  timeout_connect: float = 5, timeout_read: float = 120, max_retries: int = 4,
                  backoff_base: float = 1.0, backoff_max: float = 30, max_image_side: int = 1600,
                  session: requests.Session | None = None, max_tokens: int = 8000,
-                 prompt: str = PROMPT):
+                 prompt: str = PROMPT, total_timeout: float | None = None):
         reason = self.unavailable_reason(api_key, base_url)
         if reason:
             raise EngineUnavailable(reason)
@@ -81,6 +81,9 @@ class OlmOcrEngine:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_image_side = max_image_side
+        # Retries stop (and the last read is cut short) at this many seconds in all, so a
+        # job runner's own timeout does not kill a request midway. None: no limit.
+        self.total_timeout = total_timeout
         self.max_tokens = max_tokens
         self.prompt = prompt
         self.session = session or _pooled_session()
@@ -115,10 +118,14 @@ class OlmOcrEngine:
 
     def _post(self, payload: dict) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.api_key}"}
+        deadline = time.monotonic() + self.total_timeout if self.total_timeout else None
         for attempt in range(self.max_retries + 1):
             retry_after = None
+            timeout = self.timeout
+            if deadline is not None:
+                timeout = (timeout[0], max(0.1, min(timeout[1], deadline - time.monotonic())))
             try:
-                response = self.session.post(self.url, json=payload, headers=headers, timeout=self.timeout)
+                response = self.session.post(self.url, json=payload, headers=headers, timeout=timeout)
             except requests.Timeout as exc:  # before ConnectionError: ConnectTimeout is both
                 error = OcrUpstreamError("upstream_timeout", f"the OCR model did not answer in time: {exc}")
             except requests.ConnectionError as exc:
@@ -133,9 +140,9 @@ class OlmOcrEngine:
                 if response.status_code not in RETRY_STATUSES:
                     raise error
                 retry_after = _retry_after(response.headers.get("Retry-After"))
-            if attempt == self.max_retries:
-                raise error
             delay = self._delay(attempt, retry_after)
+            if attempt == self.max_retries or (deadline is not None and time.monotonic() + delay >= deadline):
+                raise error
             log.warning("olmocr attempt %d failed (%s: %s); retrying in %.1fs",
                         attempt + 1, error.code, error.message, delay)
             time.sleep(delay)

@@ -9,7 +9,7 @@ from tests.deploy.tools import ROOT
 
 # Read outside config.py's Settings: jobs/worker.py (LOG_LEVEL), Config (SECRET_KEY), config_for.
 EXTRA_SOURCES = ("jobs/worker.py",)
-SECRETS = {"API_KEYS", "REDIS_URL", "SECRET_KEY"}
+SECRETS = {"API_KEYS", "REDIS_URL", "SECRET_KEY", "OLMOCR_API_KEY"}
 
 
 def _env_calls(source: str) -> dict[str, str | None]:

@@ -3,6 +3,7 @@ gunicorn, Redis, two rq workers. Uploads and downloads go through nginx; one wor
 killed (with its work horse) in the middle of a job, which then finishes on the other."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -10,14 +11,12 @@ import subprocess
 import time
 
 import openpyxl
-import io
 import pytest
 import requests
-from rq import Worker
 
 from tests.conftest import API_KEY, start_worker, wait_for_workers
 from tests.deploy.test_nginx import free_port, nginx_args, nginx_binary, prefix, write_config  # noqa: F401
-from tests.e2e.test_worker_loss import BIG_ROWS
+from tests.e2e.test_worker_loss import BIG_ROWS, kill_busy_worker
 from tests.imaging import SALES, png_bytes, render_table
 from tests.servers import start_gunicorn, stop
 
@@ -84,15 +83,7 @@ def test_through_nginx_upload_events_download_and_a_lost_worker(topology):
     big = png_bytes(render_table(BIG_ROWS, size=(1400, 4300)))
     job = requests.post(f"{base}/api/v1/convert", headers=HEADERS, timeout=30,
                         files=[("files", ("big.png", big, "image/png"))]).json()
-    deadline = time.monotonic() + 60
-    busy = []
-    while not busy:
-        assert time.monotonic() < deadline
-        busy = [w for w in Worker.all(queue=ctx.queue) if w.get_current_job_id()]
-        time.sleep(0.05)
-    victim = next(p for p in workers if p.pid == busy[0].pid)
-    os.killpg(victim.pid, signal.SIGKILL)
-    victim.wait()
+    kill_busy_worker(ctx, workers)
 
     deadline = time.monotonic() + 240
     while (status := requests.get(job["status_url"], headers=HEADERS, timeout=30).json())["status"] not in (

@@ -17,6 +17,19 @@ BIG_ROWS = [SALES[0]] + [[f"Row {r}", f"{r * 1234.5:,.2f}", f"{r % 97}.{r % 10}%
                          for r in range(1, 90)]
 
 
+def kill_busy_worker(ctx, workers) -> None:
+    """SIGKILL the worker process group (worker and work horse) that is running a job."""
+    deadline = time.monotonic() + 60
+    busy = []
+    while not busy:
+        assert time.monotonic() < deadline, "no worker took the job"
+        busy = [w for w in Worker.all(queue=ctx.queue) if w.get_current_job_id()]
+        time.sleep(0.05)
+    victim = next(p for p in workers if p.pid == busy[0].pid)
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+
+
 @pytest.fixture
 def isolated(test_env, monkeypatch, tmp_path):
     """An app and two workers on a queue of their own."""
@@ -44,16 +57,7 @@ def test_job_of_a_killed_worker_is_retried_elsewhere(isolated):
                            data={"files": [(io.BytesIO(image), "big.png")]})
     job_id = response.get_json()["job_id"]
 
-    deadline = time.monotonic() + 60
-    busy = []
-    while not busy:
-        assert time.monotonic() < deadline
-        busy = [w for w in Worker.all(queue=ctx.queue) if w.get_current_job_id()]
-        time.sleep(0.05)
-    victim = next(p for p in workers if p.pid == busy[0].pid)
-    os.killpg(victim.pid, signal.SIGKILL)
-    victim.wait()
-
+    kill_busy_worker(ctx, workers)
     job = wait_for_job(client, job_id, timeout=240)
     assert job["status"] == "finished", job
     assert job["files"][0]["status"] == "finished" and job["files"][0]["tables"] >= 1

@@ -170,6 +170,15 @@ def test_slow_reply_times_out(fake, table_image):
     assert time.monotonic() - started < 1.5
 
 
+def test_total_timeout_bounds_all_attempts(fake, table_image):
+    fake.reply("| A |\n|---|\n| x |", delay=2)
+    started = time.monotonic()
+    with pytest.raises(OcrUpstreamError) as err:
+        engine(fake, timeout_read=10, max_retries=4, total_timeout=0.8).extract_tables(table_image)
+    assert err.value.code == "upstream_timeout"
+    assert time.monotonic() - started < 1.6
+
+
 def test_nothing_listening_is_unavailable(table_image):
     eng = OlmOcrEngine(f"http://127.0.0.1:{free_port()}/v1", KEY, max_retries=1, backoff_base=0.01)
     with pytest.raises(OcrUpstreamError) as err:

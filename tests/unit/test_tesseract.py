@@ -111,15 +111,28 @@ def test_prepare_erases_rulings_and_scales_small_text():
     assert pixels.min() < 60  # the text is still there
 
 
-def test_prepare_keeps_large_text_and_dark_fills_as_they_are():
+def shaded_header() -> Image.Image:
+    """Large text, and a dark header band with white text in it."""
     image = Image.new("RGB", (800, 400), "white")
     draw = ImageDraw.Draw(image)
-    draw.rectangle((100, 90, 700, 180), fill=(40, 40, 40))  # a dark header band
-    draw.text((120, 110), "Quarter", fill="white", font=ImageFont.truetype(FONT, 56))
+    draw.rectangle((100, 90, 700, 180), fill=(40, 40, 40))
+    draw.text((120, 100), "Quarter", fill="white", font=ImageFont.truetype(FONT, 56))
     draw.text((120, 220), "Totals 2024", fill="black", font=ImageFont.truetype(FONT, 56))
-    prepared, scale = prepare(image)
+    return image
+
+
+def test_prepare_keeps_large_text_and_turns_a_dark_fill_light():
+    prepared, scale = prepare(shaded_header())
+    pixels = np.asarray(prepared)
     assert scale == 1
-    assert np.asarray(prepared)[150, 400] < 100  # the band is not taken for a ruling
+    assert pixels[170, 600] > 150  # the band is light now...
+    assert pixels[100:170, 120:330].min() < 80  # ...with dark letters
+    assert pixels[220:280, 120:440].min() < 60 and pixels[300, 400] > 200  # the rest as it was
+
+
+@needs_tesseract
+def test_light_text_on_a_dark_header_is_read(engine):
+    assert [w.text for w in engine.recognize(shaded_header())] == ["Quarter", "Totals", "2024"]
 
 
 @needs_tesseract
