@@ -53,7 +53,7 @@ class Settings:
     olmocr_max_image_side: int = field(default_factory=lambda: _int("OLMOCR_MAX_IMAGE_SIDE", 1600))
     olmocr_max_tokens: int = field(default_factory=lambda: _int("OLMOCR_MAX_TOKENS", 8000))
     ocr_threads: int = field(default_factory=lambda: _int("OCR_THREADS", 0))
-    worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "fork"))
+    worker_mode: str = field(default_factory=lambda: _str("WORKER_MODE", "simple"))
     file_job_retries: int = field(default_factory=lambda: _int("FILE_JOB_RETRIES", 1))
     worker_maintenance_seconds: int = field(default_factory=lambda: _int("WORKER_MAINTENANCE_SECONDS", 60))
     log_format: str = field(default_factory=lambda: _str("LOG_FORMAT", "json"))

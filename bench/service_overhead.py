@@ -56,7 +56,7 @@ def service_figures(runs: int, worker_mode: str) -> tuple[list[float], list[floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--worker-mode", choices=["fork", "simple"], default=os.environ.get("WORKER_MODE", "fork"))
+    parser.add_argument("--worker-mode", choices=["fork", "simple"], default=os.environ.get("WORKER_MODE", "simple"))
     args = parser.parse_args()
     image = png_bytes(screenshot(0))
 

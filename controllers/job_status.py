@@ -9,7 +9,7 @@ from services.queueing import reap_abandoned
 
 def get_job(ctx: ServiceContext, owner: str, job_id: str) -> dict:
     record = owned_job(ctx, owner, job_id)
-    if record.status == "started":
+    if record.status in ("queued", "started"):  # queued too: a worker may die before it records the start
         reap_abandoned(ctx.queue)
         record = owned_job(ctx, owner, job_id)
     return job_detail(record)

@@ -1,10 +1,15 @@
 """The RQ worker: ``python -m jobs.worker`` (same queue, Redis and serializer as the web app).
 
 Both modes load the OCR model once per worker process, never per job:
-- ``fork`` (WORKER_MODE default): RQ forks a work horse per job; the model is loaded in the
-  parent before the first fork, so each horse inherits it. A crash or stop kills only the horse.
-- ``simple``: jobs run in the worker process itself. No fork per job, but a running job
-  cannot be stopped by a cancel (it is discarded when it ends) and a crash takes the worker down.
+- ``simple`` (WORKER_MODE default): jobs run in the worker process itself. Measured on a
+  1200x600 screenshot (bench/service_overhead, see the README), forking costs about 0.35 s
+  before each image and 0.45 s before each workbook; running in place costs ~10-20 ms. The
+  price: a cancel cannot interrupt the image being read (it is discarded when it ends, within
+  JOB_TIMEOUT at worst), and a crash takes the worker down (its supervisor restarts it and the
+  job is retried, FILE_JOB_RETRIES).
+- ``fork``: RQ forks a work horse per job; the model is loaded in the parent before the first
+  fork, so each horse inherits it. A cancel stops the running image at once; a crash kills only
+  the horse.
 """
 from __future__ import annotations
 

@@ -65,7 +65,8 @@ def convert_file(ctx: ServiceContext, engine_for: Callable[[str | None], OcrEngi
         raise
     result = payload["result"]
     ctx.metrics.inc("tablesnap_cache_total", {"outcome": "hit" if state.cached else "miss"})
-    ctx.storage.put(result_key(job_id, index), json.dumps(result).encode(), ctx.settings.retention_seconds)
+    if not _store_unless_canceled(ctx, job_id, result_key(job_id, index), json.dumps(result).encode()):
+        return None
     state.status, state.finished_at = "finished", time.time()
     state.tables = len(result["tables"])
     state.timings = {} if state.cached else result["timings"]
@@ -104,6 +105,18 @@ def _convert_and_cache(ctx: ServiceContext, engine_for, options: dict, job_id: s
     payload = {"content_type": entry.content_type, "result": result.to_dict()}
     ctx.cache.put(key, json.dumps(payload).encode())
     return payload
+
+
+def _store_unless_canceled(ctx: ServiceContext, job_id: str, key: str, data: bytes) -> bool:
+    """Store a result only for a live job. Checked again after writing, because a cancel that
+    lands in between deletes the job's files before this write."""
+    if ctx.jobs.status(job_id) in (None, "canceled"):
+        return False
+    ctx.storage.put(key, data, ctx.settings.retention_seconds)
+    if ctx.jobs.status(job_id) in (None, "canceled"):
+        ctx.storage.delete(key)
+        return False
+    return True
 
 
 def _record_unless_canceled(ctx: ServiceContext, job_id: str, index: int, state: FileState) -> bool:

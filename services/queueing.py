@@ -39,7 +39,7 @@ def enqueue_conversion(queue: Queue, job_id: str, file_indices: list[int], *, ti
               "meta": {"request_id": request_id, "tablesnap_job": job_id}}
     file_jobs = queue.enqueue_many([
         Queue.prepare_data(PROCESS_FILE, args=(job_id, i), job_id=file_job_id(job_id, i),
-                           retry=Retry(max=retries, interval=5) if retries else None, **common)
+                           retry=Retry(max=retries) if retries else None, **common)
         for i in file_indices
     ])
     queue.enqueue_call(

@@ -28,7 +28,8 @@ def topology(test_env, prefix, tmp_path, monkeypatch):  # noqa: F811
     from app import create_app
 
     binary = nginx_binary()
-    env = {**test_env, "QUEUE_NAME": "topology", "REDIS_KEY_PREFIX": "topology", "TRUSTED_PROXY_HOPS": "1"}
+    env = {**test_env, "QUEUE_NAME": "topology", "REDIS_KEY_PREFIX": "topology", "TRUSTED_PROXY_HOPS": "1",
+           "JOB_TIMEOUT": "30"}  # see test_worker_loss: abandoned after JOB_TIMEOUT + 60 s
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     ctx = create_app("testing").extensions["tablesnap"]
