@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -101,6 +103,27 @@ def worker(test_env, app, tmp_path_factory):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def isolated_stack(test_env: dict, monkeypatch, tmp_path: Path, name: str, workers: int = 1, **extra_env):
+    """An app and ``workers`` real workers on a queue and key prefix of their own.
+    Yields (app, worker processes, environment)."""
+    from app import create_app
+
+    env = {**test_env, "QUEUE_NAME": name, "REDIS_KEY_PREFIX": name, **extra_env}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    app = create_app("testing")
+    procs = [start_worker(env, tmp_path / f"{name}-worker{i}.log") for i in range(workers)]
+    try:
+        wait_for_workers(app.extensions["tablesnap"], workers)
+        yield app, procs, env
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=30)
 
 
 def auth(key: str = API_KEY) -> dict:

@@ -3,14 +3,12 @@ against a local server that speaks the chat-completions protocol."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import signal
 
 import openpyxl
 import pytest
 
-from tests.conftest import auth, start_worker, wait_for_job, wait_for_workers
+from tests.conftest import auth, isolated_stack, wait_for_job
 from tests.fake_openai import FakeOpenAI
 from tests.imaging import SALES, png_bytes, render_table
 
@@ -57,19 +55,10 @@ def test_tesseract_job(client, worker):
 
 @pytest.fixture
 def olmocr_stack(test_env, monkeypatch, tmp_path):
-    from app import create_app
-
     server = FakeOpenAI()
-    env = {**test_env, "QUEUE_NAME": "olmocr", "REDIS_KEY_PREFIX": "olmocr", "OLMOCR_API_KEY": "sk-test-123",
-           "OLMOCR_API_BASE_URL": server.base_url, "OLMOCR_MAX_RETRIES": "1"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    app = create_app("testing")
-    worker = start_worker(env, tmp_path / "worker.log")
-    wait_for_workers(app.extensions["tablesnap"], 1)
-    yield app.test_client(), server
-    os.killpg(worker.pid, signal.SIGTERM)
-    worker.wait(timeout=30)
+    with isolated_stack(test_env, monkeypatch, tmp_path, "olmocr", OLMOCR_API_KEY="sk-test-123",
+                        OLMOCR_API_BASE_URL=server.base_url, OLMOCR_MAX_RETRIES="1") as (app, _, _):
+        yield app.test_client(), server
     server.close()
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from rq import Worker
 
-from tests.conftest import auth, start_worker, wait_for_job, wait_for_workers
+from tests.conftest import auth, isolated_stack, wait_for_job
 from tests.imaging import SALES, png_bytes, render_table
 
 BIG_ROWS = [SALES[0]] + [[f"Row {r}", f"{r * 1234.5:,.2f}", f"{r % 97}.{r % 10}%", f"2024-{r % 12 + 1:02d}-01"]
@@ -32,22 +32,11 @@ def kill_busy_worker(ctx, workers) -> None:
 
 @pytest.fixture
 def isolated(test_env, monkeypatch, tmp_path):
-    """An app and two workers on a queue of their own."""
-    from app import create_app
-
-    # an in-process worker cannot beat its heart mid-job: its job counts as abandoned JOB_TIMEOUT + 60 s
-    # after it started, so a short limit keeps the test short
-    env = {**test_env, "QUEUE_NAME": "worker-loss", "REDIS_KEY_PREFIX": "worker-loss", "JOB_TIMEOUT": "30"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    app = create_app("testing")
-    workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(2)]
-    wait_for_workers(app.extensions["tablesnap"], 2)
-    yield app, workers
-    for proc in workers:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+    """An app and two workers on a queue of their own. An in-process worker cannot beat its
+    heart mid-job: its job counts as abandoned JOB_TIMEOUT + 60 s after it started, so a short
+    limit keeps the test short."""
+    with isolated_stack(test_env, monkeypatch, tmp_path, "worker-loss", workers=2, JOB_TIMEOUT="30") as (app, procs, _):
+        yield app, procs
 
 
 def test_job_of_a_killed_worker_is_retried_elsewhere(isolated):

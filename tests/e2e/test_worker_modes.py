@@ -3,8 +3,6 @@ kills the work horse), and the worker goes on with the next job."""
 from __future__ import annotations
 
 import io
-import os
-import signal
 import time
 
 import pytest
@@ -12,24 +10,15 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from services.queueing import file_job_id
-from tests.conftest import auth, start_worker, wait_for_job, wait_for_workers
+from tests.conftest import auth, isolated_stack, wait_for_job
 from tests.imaging import SALES, png_bytes, render_table
 from tests.test_convert_flow import big_table_png
 
 
 @pytest.fixture
 def fork_worker_app(test_env, monkeypatch, tmp_path):
-    from app import create_app
-
-    env = {**test_env, "QUEUE_NAME": "fork-mode", "REDIS_KEY_PREFIX": "fork-mode", "WORKER_MODE": "fork"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    app = create_app("testing")
-    worker = start_worker(env, tmp_path / "worker.log")
-    wait_for_workers(app.extensions["tablesnap"], 1)
-    yield app
-    os.killpg(worker.pid, signal.SIGTERM)
-    worker.wait(timeout=30)
+    with isolated_stack(test_env, monkeypatch, tmp_path, "fork-mode", WORKER_MODE="fork") as (app, _, _):
+        yield app
 
 
 def upload(client, name, data):
