@@ -44,7 +44,7 @@ def enqueue_conversion(queue: Queue, job_id: str, file_indices: list[int], *, ti
     ])
     queue.enqueue_call(
         ASSEMBLE_WORKBOOK, args=(job_id,), job_id=workbook_job_id(job_id),
-        depends_on=Dependency(jobs=file_jobs, allow_failure=True), **common,
+        depends_on=Dependency(jobs=file_jobs, allow_failure=True, enqueue_at_front=True), **common,
     )
 
 

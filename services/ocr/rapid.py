@@ -22,11 +22,10 @@ class RapidOcrEngine:
         from rapidocr_onnxruntime import RapidOCR
 
         self.version = package_version("rapidocr_onnxruntime")
-        params = {"Global.print_verbose": False}
-        if threads > 0:
-            params["Global.intra_op_num_threads"] = threads
-            params["Global.inter_op_num_threads"] = 1
-        self._ocr = RapidOCR(params=params)
+        # rapidocr_onnxruntime 1.4 takes settings as keyword arguments (Global ones unprefixed)
+        # and copies the thread counts into the det/cls/rec sessions.
+        threads_kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}
+        self._ocr = RapidOCR(print_verbose=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
         lines, _ = self._ocr(np.asarray(image.convert("RGB"))[:, :, ::-1], return_word_box=True)
