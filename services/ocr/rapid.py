@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from services.model import Word
+from services.ocr.spacing import ink_columns, missing_space_positions
 
 
 class RapidOcrEngine:
@@ -28,10 +29,16 @@ class RapidOcrEngine:
         self._ocr = RapidOCR(print_verbose=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
-        lines, _ = self._ocr(np.asarray(image.convert("RGB"))[:, :, ::-1], return_word_box=True)
+        rgb = np.asarray(image.convert("RGB"))
+        lines, _ = self._ocr(rgb[:, :, ::-1], return_word_box=True)
+        gray = np.asarray(image.convert("L"))
         words: list[Word] = []
         for quad, text, score, *chars in lines or []:
-            words.extend(_split_line(quad, text, float(score), *(chars + [None] * 3)[:3]))
+            char_boxes, line_chars, char_scores = (chars + [None] * 3)[:3]
+            if char_boxes and line_chars and len(char_boxes) == len(line_chars):
+                line_chars, char_boxes, char_scores = _restore_spaces(
+                    gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
+            words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
         return words
 
 
@@ -39,6 +46,19 @@ def _quad_bbox(quad) -> tuple[float, float, float, float]:
     xs = [float(p[0]) for p in quad]
     ys = [float(p[1]) for p in quad]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def _restore_spaces(gray, line_box, chars, char_boxes, char_scores):
+    """``chars`` with the word spaces the recogniser dropped put back (see services.ocr.spacing)."""
+    ink, left, height = ink_columns(gray, line_box)
+    centres = [(b[0] + b[2]) / 2 for b in map(_quad_bbox, char_boxes)]
+    scores = list(char_scores) if char_scores and len(char_scores) == len(chars) else None
+    for i in reversed(missing_space_positions(chars, centres, ink, left, height)):
+        chars.insert(i + 1, " ")
+        char_boxes.insert(i + 1, char_boxes[i])
+        if scores is not None:
+            scores.insert(i + 1, scores[i])
+    return chars, char_boxes, scores
 
 
 def _split_line(quad, text, score, char_boxes, chars, char_scores) -> list[Word]:

@@ -478,3 +478,24 @@ def test_single_column_is_n_by_1(ocr):
 def test_blank_image_gives_no_tables(ocr):
     image, _ = canvas(300, 200)
     assert recover(ocr, image) == []
+
+
+SMALL_TEXT = [
+    ["Region", "Revenue", "Growth"],
+    ["West Coast", "1,234.50", "12.5%"],
+    ["South East Asia", "(987.00)", "-3.2%"],
+    ["East", "45,000", "0.8%"],
+    ["Mid West Region", "3,400.25", "7.5%"],
+]
+
+
+@pytest.mark.parametrize("size", [14, 16])
+def test_small_screenshot_text_keeps_spaces_between_words(ocr, size):
+    """The recogniser drops the space in "WestCoast" at these sizes; it is put back from
+    the pixels, and digit strokes poking out of their word box are not taken for rules."""
+    st = Style(size=size, pad=size // 2, row_h=int(size * 2.2), line_w=1, align="lrr")
+    image, draw = canvas(size * 40, size * 16, st)
+    draw_table(draw, size, size, SMALL_TEXT, [size * 14, size * 9, size * 7], st)
+    tables = recover(ocr, image)
+    assert len(tables) == 1
+    assert texts(tables[0]) == SMALL_TEXT

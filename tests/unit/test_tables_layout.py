@@ -327,3 +327,16 @@ def test_recovery_is_fast_on_a_1200x600_image():
         tables = recover_tables(image, words)
     assert (time.perf_counter() - started) / 5 < 0.1
     assert (tables[0].n_rows, tables[0].n_cols) == (9, 6)
+
+
+def test_glyph_strokes_poking_out_of_a_word_box_are_not_rules():
+    """OCR boxes may end short of the glyphs: the tops of "000" still belong to the word."""
+    image = blank(520, 140)
+    draw = ImageDraw.Draw(image)
+    for y in (20, 60, 100):
+        draw.line([(20, y), (500, y)], fill=(0, 0, 0), width=1)
+    draw.line([(468, 78), (494, 78)], fill=(0, 0, 0), width=2)  # a stroke 4 px past the box
+    words = (phrase("Item", 30, 30) + phrase("Price", 490, 30, right=True)
+             + phrase("Pens", 30, 70) + [Word("45,000", (448, 70, 490, 90), 0.9)])
+    table = recover_tables(image, words)[0]
+    assert texts(table) == [["Item", "Price"], ["Pens", "45,000"]]
