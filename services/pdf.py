@@ -24,6 +24,7 @@ from PIL import Image
 
 from services.images import InvalidImage
 from services.model import ImageResult, Word
+from services.preprocess import straighten
 from services.tables import recover_tables
 
 _PDFIUM_LOCK = threading.Lock()
@@ -265,7 +266,8 @@ def convert_pdf_page(data: bytes, page_number: int, engine, *, dpi: int = 200, m
         layer = read_text_layer(data, page_number, image)
         timings["text"] = time.perf_counter() - rendered
     ocr_started = time.perf_counter()
-    if layer is None:
+    if layer is None:  # a scan: straightened like an uploaded photo
+        image, _ = straighten(image)
         words, name = engine.recognize(image), engine.name
     elif layer.bare_images:
         words, name = list(layer.words), engine.name

@@ -6,12 +6,14 @@ import time
 from services.images import load_rgb
 from services.model import ImageResult
 from services.ocr.base import OcrEngine
+from services.preprocess import straighten
 from services.tables import recover_tables
 
 
 def convert_image(data: bytes, engine: OcrEngine, *, max_pixels: int, locale: str = "en") -> ImageResult:
     started = time.perf_counter()
     image = load_rgb(data, max_pixels)
+    image, _ = straighten(image)
     decoded = time.perf_counter()
     if hasattr(engine, "extract_tables"):  # engines that read whole tables (olmocr) skip recovery
         tables = engine.extract_tables(image, locale=locale)

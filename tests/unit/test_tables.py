@@ -499,3 +499,17 @@ def test_small_screenshot_text_keeps_spaces_between_words(ocr, size):
     tables = recover(ocr, image)
     assert len(tables) == 1
     assert texts(tables[0]) == SMALL_TEXT
+
+
+@pytest.mark.parametrize("degrees", [-4.5, 3.5])
+def test_photo_a_few_degrees_askew_is_straightened_first(ocr, degrees):
+    from services.pipeline import convert_image
+    from tests.imaging import png_bytes
+
+    st = Style(rules="none", align="lrrr")
+    image, draw = canvas(1100, 330, st)
+    draw_table(draw, 20, 20, REGIONS, [340, 200, 280, 180], st)
+    photo = image.rotate(degrees, expand=True, fillcolor=(255, 255, 255), resample=Image.BICUBIC)
+    tables = convert_image(png_bytes(photo), ocr, max_pixels=50_000_000).tables
+    assert len(tables) == 1
+    assert texts(tables[0]) == REGIONS
