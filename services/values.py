@@ -139,7 +139,7 @@ def _parse_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
     if (prefix and suffix) or (accounting and sign):
         return None
     num = _parse_number(s, decimal_comma)
-    if num is None or (sign == "+" and num.space_grouped):  # "+1 555 123" is a phone number
+    if num is None or (sign == "+" and _phone_like(num)):
         return None
 
     value = -num.value if accounting or sign == "-" else num.value
@@ -151,6 +151,12 @@ def _parse_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
         return TypedValue("currency", plain, _signed(_with_currency(body, prefix, suffix),
                                                       accounting))
     return TypedValue("number", plain, _signed(body, accounting))
+
+
+def _phone_like(num: "_Number") -> bool:
+    """After a plus sign: "+1 555 123", or a long run of digits with no grouping or decimals
+    ("+442071234567", spaces lost in OCR)."""
+    return num.space_grouped or (not num.grouped and num.decimals == 0 and abs(num.value) >= 1_000_000)
 
 
 def _take_parens(s: str) -> tuple[bool, str]:

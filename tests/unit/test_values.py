@@ -186,6 +186,7 @@ def test_dates(text, locale, value, fmt):
     ("555-1234", "en"),
     ("+1 555 123", "en"),
     ("+44 20 7946 0958", "en"),
+    ("+442079460958", "en"),  # the same with the spaces lost in OCR
     ("12-345", "en"),  # ids
     ("A-1234", "en"),
     ("1.2.3", "en"),  # version strings
