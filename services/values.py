@@ -68,11 +68,11 @@ _ISO_RE = re.compile(r"^(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{
 _NUMERIC_DATE_RE = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})$")
 _MONTH_DAY_YEAR_RE = re.compile(
-    r"^(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})$")
+    r"^(?P<mon>0?[^\W\d_]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<y>\d{4})$")
 _DAY_MONTH_YEAR_RE = re.compile(
-    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?(?P<dot>\.?)(?P<sep>\s+|-)(?P<mon>[^\W\d_]+)\.?"
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?(?P<dot>\.?)(?P<sep>\s+|-)(?P<mon>0?[^\W\d_]+)\.?"
     r"(?:\s+|-)(?P<y>\d{4})$")
-_MONTH_YEAR_RE = re.compile(r"^(?P<mon>[^\W\d_]+)\.?(?P<sep>\s+|-)(?P<y>\d{4})$")
+_MONTH_YEAR_RE = re.compile(r"^(?P<mon>0?[^\W\d_]+)\.?(?P<sep>\s+|-)(?P<y>\d{4})$")
 
 _MONTHS_FULL = {
     name: i + 1
@@ -323,8 +323,11 @@ def _month_year_date(s: str) -> tuple[dt.date, str] | None:
 
 
 def _month(name: str) -> tuple[int | None, str]:
-    """Month number and the Excel code showing it as written (full name or abbreviation)."""
+    """Month number and the Excel code showing it as written (full name or abbreviation).
+    A leading zero is OCR's reading of "O" ("0ct")."""
     key = name.lower()
+    if key.startswith("0"):
+        key = "o" + key[1:]
     if key in _MONTHS_FULL and len(key) > 3:
         return _MONTHS_FULL[key], "mmmm"
     return _MONTHS_ABBR.get(key) or _MONTHS_FULL.get(key), "mmm"

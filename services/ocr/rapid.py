@@ -15,6 +15,9 @@ from PIL import Image
 from services.model import Word
 from services.ocr.spacing import ink_columns, missing_space_positions
 
+# The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
+_FULLWIDTH_TO_ASCII = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
 
 class RapidOcrEngine:
     name = "rapidocr"
@@ -35,6 +38,8 @@ class RapidOcrEngine:
         words: list[Word] = []
         for quad, text, score, *chars in lines or []:
             char_boxes, line_chars, char_scores = (chars + [None] * 3)[:3]
+            text = text.translate(_FULLWIDTH_TO_ASCII)
+            line_chars = [c.translate(_FULLWIDTH_TO_ASCII) for c in line_chars] if line_chars else line_chars
             if char_boxes and line_chars and len(char_boxes) == len(line_chars):
                 line_chars, char_boxes, char_scores = _restore_spaces(
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)

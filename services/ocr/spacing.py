@@ -4,7 +4,9 @@ PP-OCR's recogniser often drops the space between two words of one detected line
 ("WestCoast", "EastAsia"), most of all in small screenshot text. Its character boxes are
 placed from CTC frame positions and are coarse, so the decision is made on the pixels: a
 blank stretch between the centres of two letters that is several times wider than the
-line's usual gap between letters, and wide for the text height, is a space.
+line's usual gap between letters, and wide for the text height, is a space; and the two
+letters' centres must stand further apart than the line's usual character pitch, which keeps
+the wide side bearings of "r" or "l" in monospaced text from passing for spaces.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 _INK_CONTRAST = 60        # grey levels between ink and the line's background
 _MIN_SPACE_HEIGHTS = 0.22  # a space is at least this share of the line's height wide...
 _MIN_SPACE_GAPS = 2.2      # ...and this many times the line's median blank run between letters
+_MIN_SPACE_PITCH = 1.3     # centres of the letters around a space: this many character pitches apart
 
 
 def ink_columns(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int, int]:
@@ -48,5 +51,7 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
         return []
     typical = max(1.0, float(np.median(letter_runs)))
     needed = max(_MIN_SPACE_HEIGHTS * height, _MIN_SPACE_GAPS * typical)
+    pitch = float(np.median(np.diff(centres)))
     return [i for i, run in enumerate(runs)
-            if run >= needed and chars[i].isalpha() and chars[i + 1].isalpha()]
+            if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
+            and chars[i].isalpha() and chars[i + 1].isalpha()]

@@ -54,6 +54,8 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
     merges = _Merges(grid.n_rows, grid.n_cols)
     _merge_missing_rulings(grid, rulings, merges)
     _merge_spanning_text(region, grid, height, merges)
+    for c in grid.header_spans:
+        merges.union((0, c), (1, c))
 
     by_cell: dict[tuple[int, int], list[Word]] = {}
     for row in grid.rows:

@@ -15,7 +15,7 @@ import numpy as np
 from services.tables.columns import find_column_gaps, line_runs
 from services.tables.lines import Rulings
 from services.tables.regions import Region
-from services.tables.rows import build_rows
+from services.tables.rows import build_rows, fold_centred_header
 from services.tables.stripes import fill_edges
 from services.tables.textlines import TextLine, phrase_gap
 
@@ -29,6 +29,7 @@ class Grid:
     rows: list[list[TextLine]]
     text_gaps: list[tuple[float, float]]  # the blank x ranges behind text-derived col edges
     col_hard: list[bool]  # per edge: no phrase may span it (a ruling or a narrow text gap)
+    header_spans: list[int]  # columns whose first cell spans the first two rows (a centred label)
 
     @property
     def n_rows(self) -> int:
@@ -83,10 +84,18 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     stripes = fill_edges(rulings.gray, x0, x1, y0 - height, y1 + height, 0.8 * height)
     separators = _cluster(h_rules + stripes, tol)
 
-    rows = build_rows(region.lines, separators, height, lambda x: _index(col_edges, x),
-                      len(col_edges) - 1, keep_blank=region.ruled)
-    row_ruled = [any(abs(e - r) <= tol for r in h_rules) for e in rows.edges]
-    return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard)
+    def column_of(x: float) -> int:
+        return _index(col_edges, x)
+
+    def ruled(y: float) -> bool:
+        return any(abs(y - r) <= tol for r in h_rules)
+
+    rows = build_rows(region.lines, separators, height, column_of, len(col_edges) - 1,
+                      keep_blank=region.ruled)
+    rows, header_spans = fold_centred_header(rows, column_of, ruled)
+    row_ruled = [ruled(e) for e in rows.edges]
+    return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard,
+                header_spans)
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:

@@ -82,3 +82,21 @@ def _bands(lines: list[TextLine], separators: list[float]) -> list[_Band]:
     while not bands[-1].lines:
         bands.pop()
     return bands
+
+
+def fold_centred_header(rows: Rows, column_of: Callable[[float], int], ruled: Callable[[float], bool]
+                        ) -> tuple[Rows, list[int]]:
+    """A two-level header whose row labels sit centred between its two lines ("ID" halfway
+    between "Amounts" above and "Temp" below) reads as three text rows. When the middle one
+    uses only columns the other two leave empty, fold it into the first and return its
+    columns: each becomes one cell spanning both header rows."""
+    if len(rows.groups) < 4 or not all(rows.groups[:3]) or any(ruled(e) for e in rows.edges[1:3]):
+        return rows, []
+    top, middle, bottom = rows.groups[:3]
+    cols = [{column_of((w.bbox[0] + w.bbox[2]) / 2) for line in group for w in line.words}
+            for group in (top, middle, bottom)]
+    centre = [float(np.median([line.center for line in group])) for group in (top, middle, bottom)]
+    if cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
+        return rows, []
+    folded = Rows([rows.edges[0]] + rows.edges[2:], [top + middle] + rows.groups[2:])
+    return folded, sorted(cols[1])

@@ -340,3 +340,20 @@ def test_glyph_strokes_poking_out_of_a_word_box_are_not_rules():
              + phrase("Pens", 30, 70) + [Word("45,000", (448, 70, 490, 90), 0.9)])
     table = recover_tables(image, words)[0]
     assert texts(table) == [["Item", "Price"], ["Pens", "45,000"]]
+
+
+def test_row_labels_centred_between_two_header_lines_span_both():
+    """"ID" and "Name" sit halfway between "Amounts" and its sub-headers: one cell each,
+    spanning the two header rows, not a row of their own."""
+    lefts, aligns = [40, 200, 520, 700], "llrr"
+    words = (phrase("Amounts", 560, 20) + phrase("ID", 40, 38) + phrase("Name", 200, 38)
+             + layout([["", "", "Q1", "Q2"]], lefts, aligns, top=56)
+             + layout([["001", "Alpha one", "12.5", "7"], ["002", "Beta", "3.25", "11"],
+                       ["003", "Gamma", "0.5", "42"]], lefts, aligns, top=96, pitch=36))
+    table = recover_tables(blank(900, 260), words)[0]
+    assert texts(table) == [["ID", "Name", "Amounts", ""], ["", "", "Q1", "Q2"],
+                            ["001", "Alpha one", "12.5", "7"], ["002", "Beta", "3.25", "11"],
+                            ["003", "Gamma", "0.5", "42"]]
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 0)] == spans[(0, 1)] == (2, 1) and spans[(0, 2)] == (1, 2)
+    assert table.header_rows == 2

@@ -146,6 +146,8 @@ def test_currency(text, locale, value, fmt):
     ("01.02.24", "de", D(2024, 2, 1), "dd.mm.yy"),
     ("12/31/99", "en", D(1999, 12, 31), "mm/dd/yy"),
     ("Jan 15, 2024", "en", D(2024, 1, 15), "mmm d, yyyy"),
+    ("Dec 28,2020", "en", D(2020, 12, 28), "mmm d, yyyy"),  # OCR lost the space after the comma
+    ("0ct 8, 2024", "en", D(2024, 10, 8), "mmm d, yyyy"),  # and read O as 0
     ("Jan. 5 2024", "en", D(2024, 1, 5), "mmm d yyyy"),
     ("January 15, 2024", "en", D(2024, 1, 15), "mmmm d, yyyy"),
     ("Sept 3, 2024", "en", D(2024, 9, 3), "mmm d, yyyy"),
