@@ -8,13 +8,17 @@ OCR, so every engine gets the straightened picture.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
 MAX_SKEW_DEGREES = 6.0
 MIN_CORRECTION_DEGREES = 0.3  # below this the drift is under a pixel per 200 px: leave the pixels alone
+MAX_SHEAR_DEGREES = 4.0
+MIN_SHEAR_DEGREES = 0.5
+_MIN_SHEAR_GAIN = 1.05        # columns must line up clearly better than without any shear
 _WORK_SIDE = 1000             # measure on a copy no larger than this
-_INK_CONTRAST = 50
+_INK_CONTRAST = 25       # grey levels darker than the neighbourhood
 _MAX_INK_POINTS = 60_000
 
 
@@ -29,12 +33,40 @@ def skew_angle(image: Image.Image) -> float:
     return float(round(fine[np.argmax([_sharpness(points, a) for a in fine])], 2))
 
 
+def shear_angle(image: Image.Image) -> float:
+    """Degrees by which vertical strokes lean right going down, in an image already level:
+    a photo taken at an angle leans its columns differently from its rows."""
+    points = _ink_points(image)
+    if len(points) < 200:
+        return 0.0
+    flipped = points[:, ::-1].copy()
+    candidates = np.arange(-MAX_SHEAR_DEGREES, MAX_SHEAR_DEGREES + 1e-9, 0.25)
+    scores = [_sharpness(flipped, -a) for a in candidates]
+    best = float(candidates[int(np.argmax(scores))])
+    return best if max(scores) >= _MIN_SHEAR_GAIN * _sharpness(flipped, 0.0) else 0.0
+
+
 def straighten(image: Image.Image) -> tuple[Image.Image, float]:
-    """The image rotated level, and the angle it was turned by (0.0: returned unchanged)."""
+    """The image rotated level (and its columns stood upright), and the rotation in degrees."""
     angle = skew_angle(image)
-    if abs(angle) < MIN_CORRECTION_DEGREES:
-        return image, 0.0
-    return image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=_background(image)), angle
+    background = _background(image)
+    if abs(angle) >= MIN_CORRECTION_DEGREES:
+        image = image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=background)
+    else:
+        angle = 0.0
+    shear = shear_angle(image)
+    if abs(shear) >= MIN_SHEAR_DEGREES:
+        image = _unshear(image, shear, background)
+    return image, angle
+
+
+def _unshear(image: Image.Image, degrees: float, background: tuple[int, ...]) -> Image.Image:
+    """Columns leaning by ``degrees`` stood upright; the canvas widens so nothing is cut off."""
+    t = float(np.tan(np.deg2rad(degrees)))
+    width = image.width + int(np.ceil(abs(t) * image.height))
+    offset = t * image.height if t > 0 else 0.0
+    return image.transform((width, image.height), Image.AFFINE, (1, t, -offset, 0, 1, 0),
+                           resample=Image.BICUBIC, fillcolor=background)
 
 
 def _gray_small(image: Image.Image) -> np.ndarray:
@@ -43,14 +75,19 @@ def _gray_small(image: Image.Image) -> np.ndarray:
     if scale < 1:
         small = small.resize((max(1, round(small.width * scale)), max(1, round(small.height * scale))),
                              Image.BILINEAR)
-    return np.asarray(small, dtype=np.int16)
+    return np.asarray(small, dtype=np.float32)
 
 
 def _ink_points(image: Image.Image) -> np.ndarray:
-    """(x, y) of pixels that differ from the background, on a small copy; light or dark mode."""
+    """(x, y) of strokes on a small copy: pixels darker than their neighbourhood by a margin
+    (lighter, in dark mode), so shading, grey paper and the desk around a photographed page
+    do not count as ink."""
     gray = _gray_small(image)
-    background = np.median(gray[::2, ::2])
-    ys, xs = np.nonzero(np.abs(gray - background) > _INK_CONTRAST)
+    if np.median(gray[::2, ::2]) < 128:
+        gray = 255 - gray
+    block = max(15, (min(gray.shape) // 20) | 1)
+    local = cv2.blur(gray, (block, block))
+    ys, xs = np.nonzero(local - gray > _INK_CONTRAST)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     if len(points) > _MAX_INK_POINTS:
         points = points[np.random.default_rng(0).choice(len(points), _MAX_INK_POINTS, replace=False)]

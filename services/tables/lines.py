@@ -18,6 +18,7 @@ from services.model import Word
 
 _MIN_CONTRAST = 10  # grey levels a line must differ from its surroundings
 _MAX_THICKNESS = 7  # px; anything thicker is a filled area, not a rule
+_NOISE_FACTOR = 3   # a line stands out of noise by this many times the noise's median black-hat
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,10 @@ def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
     shorter than keep_len or lies inside a word box (a dash, an underscore, a strike-through).
     """
     blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((thin, 1), np.uint8))
-    binary = (blackhat > _MIN_CONTRAST).astype(np.uint8)
+    # On a clean picture most of the black-hat is 0; sensor or scan noise lifts it everywhere,
+    # and its typical level sets how dark a stroke must be to be more than noise.
+    contrast = max(_MIN_CONTRAST, _NOISE_FACTOR * float(np.median(blackhat[::2, ::2])))
+    binary = (blackhat > contrast).astype(np.uint8)
     binary = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
     binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, min_len), np.uint8))
     contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
