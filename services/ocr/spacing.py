@@ -6,29 +6,35 @@ placed from CTC frame positions and are coarse, so the decision is made on the p
 blank stretch between the centres of two letters that is several times wider than the
 line's usual gap between letters, and wide for the text height, is a space; and the two
 letters' centres must stand further apart than the line's usual character pitch, which keeps
-the wide side bearings of "r" or "l" in monospaced text from passing for spaces.
+the wide side bearings of "r" or "l" in monospaced text from passing for spaces. Between any
+two characters, a blank of half the line's height is a gap no glyph has: two cells the
+detector read as one line ("(59.99)59563").
 """
 from __future__ import annotations
 
 import numpy as np
 
-_INK_CONTRAST = 60        # grey levels between ink and the line's background
+_MIN_INK_CONTRAST = 20    # grey levels between ink and the line's background, at least...
+_INK_SHARE = 0.4          # ...and this share of the line's strongest contrast
 _MIN_SPACE_HEIGHTS = 0.22  # a space is at least this share of the line's height wide...
 _MIN_SPACE_GAPS = 2.2      # ...and this many times the line's median blank run between letters
 _MIN_SPACE_PITCH = 1.3     # centres of the letters around a space: this many character pitches apart
+_MIN_CELL_GAP_HEIGHTS = 0.5  # a blank this share of the line's height wide splits any two characters
 
 
 def ink_columns(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int, int]:
-    """Per column of the line's box, whether its middle rows hold ink; with the box's left x and height."""
+    """Per column of the line's box, whether its middle rows hold ink; with the box's left x and
+    height. Ink is measured against the line's own contrast, so faint or blurred text counts."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0 = max(0, x0), max(0, y0)
-    crop = gray[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)]
+    crop = gray[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)].astype(np.int16)
     height = crop.shape[0]
     core = crop[int(height * 0.15):int(height * 0.85) + 1]
     if core.size == 0:
         return np.ones(crop.shape[1], dtype=bool), x0, height
-    background = np.median(crop)
-    return (np.abs(core.astype(np.int16) - background) > _INK_CONTRAST).any(axis=0), x0, height
+    deviation = np.abs(core - np.median(crop))
+    threshold = max(_MIN_INK_CONTRAST, _INK_SHARE * float(np.percentile(deviation, 99)))
+    return (deviation > threshold).any(axis=0), x0, height
 
 
 def _longest_blank_run(ink: np.ndarray) -> int:
@@ -50,8 +56,10 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
     if len(letter_runs) < 3:
         return []
     typical = max(1.0, float(np.median(letter_runs)))
+    wide = {i for i, run in enumerate(runs) if run >= max(_MIN_CELL_GAP_HEIGHTS * height, 4 * typical)
+            and not chars[i].isspace() and not chars[i + 1].isspace()}
     needed = max(_MIN_SPACE_HEIGHTS * height, _MIN_SPACE_GAPS * typical)
     pitch = float(np.median(np.diff(centres)))
-    return [i for i, run in enumerate(runs)
-            if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
-            and chars[i].isalpha() and chars[i + 1].isalpha()]
+    return sorted(wide | {i for i, run in enumerate(runs)
+                          if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
+                          and chars[i].isalpha() and chars[i + 1].isalpha()})

@@ -1,0 +1,37 @@
+"""Spaces the recogniser dropped, decided from the ink between character centres."""
+from __future__ import annotations
+
+import numpy as np
+
+from services.ocr.spacing import missing_space_positions
+
+
+def line(chars: str, pitch: float, blanks: dict[int, int], stroke: int = 6, gap: int = 2):
+    """Character centres and an ink row: each glyph ``stroke`` px of ink, ``gap`` px apart,
+    plus ``blanks[i]`` extra blank px after character i."""
+    ink, centres, x = [], [], 0
+    for i, _ in enumerate(chars):
+        centres.append(x + stroke / 2)
+        ink += [True] * stroke + [False] * (gap + blanks.get(i, 0))
+        x += stroke + gap + blanks.get(i, 0)
+    return centres, np.array(ink)
+
+
+def test_two_cells_read_as_one_line_are_split_at_the_wide_blank():
+    chars = "(59.99)59563"
+    centres, ink = line(chars, 8, {6: 14})
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == [6]
+
+
+def test_letters_far_apart_get_a_space_and_normal_letters_none():
+    chars = "WestCoast"
+    centres, ink = line(chars, 8, {3: 6})
+    assert missing_space_positions(list(chars), centres, ink, 0, 20) == [3]
+    centres, ink = line(chars, 8, {})
+    assert missing_space_positions(list(chars), centres, ink, 0, 20) == []
+
+
+def test_a_space_already_read_is_not_doubled():
+    chars = "(59.99) 59563"
+    centres, ink = line(chars, 8, {6: 7, 7: 7})
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
