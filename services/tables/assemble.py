@@ -54,6 +54,7 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
     merges = _Merges(grid.n_rows, grid.n_cols)
     _merge_missing_rulings(grid, rulings, merges)
     _merge_spanning_text(region, grid, height, merges)
+    _merge_over_partial_rules(grid, rulings, height, merges)
     for c in grid.header_spans:
         merges.union((0, c), (1, c))
 
@@ -129,6 +130,41 @@ def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Mer
                 if c1 > c0 and not any(grid.col_hard[c] for c in range(c0 + 1, c1 + 1)):
                     for c in range(c0 + 1, c1 + 1):
                         merges.union((r, c0), (r, c))
+
+
+def _merge_over_partial_rules(grid: Grid, rulings: Rulings, height: float,
+                              merges: _Merges) -> None:
+    """A header label with a rule drawn under it across some of the columns, not the whole
+    table (a booktabs ``cmidrule`` under "Amounts"), spans the columns the rule covers,
+    when it is the only text in them on its row."""
+    width = grid.col_edges[-1] - grid.col_edges[0]
+    tol = max(3.0, 0.25 * height)
+    for r in range(min(2, grid.n_rows - 1)):
+        labels = [w for line in grid.rows[r] for w in line.words]
+        below = [w for line in grid.rows[r + 1] for w in line.words]
+        for rule in rulings.horizontal:
+            if rule.end - rule.start > 0.9 * width:
+                continue
+            inside = [w for w in labels if rule.start <= center(w)[0] <= rule.end]
+            under = [w for w in below if rule.start <= center(w)[0] <= rule.end]
+            if not inside or any(w.bbox[3] > rule.pos + tol for w in inside) \
+                    or any(w.bbox[1] < rule.pos - tol for w in under):
+                continue
+            cols = [c for c in range(grid.n_cols)
+                    if min(rule.end, grid.col_edges[c + 1]) - max(rule.start, grid.col_edges[c])
+                    >= 0.5 * (grid.col_edges[c + 1] - grid.col_edges[c])]
+            used = {grid.col_at(center(w)[0]) for w in labels}
+            inside_cols = {grid.col_at(center(w)[0]) for w in inside}
+            if len(cols) >= 2 and inside_cols <= set(cols) and not (
+                    (used - inside_cols) & set(range(cols[0], cols[-1] + 1))) \
+                    and _one_phrase(inside, height):
+                for c in cols[1:]:
+                    merges.union((r, cols[0]), (r, c))
+
+
+def _one_phrase(words: list[Word], height: float) -> bool:
+    xs = sorted((w.bbox[0], w.bbox[2]) for w in words)
+    return all(b[0] - a[1] < phrase_gap(height) for a, b in zip(xs, xs[1:]))
 
 
 def cell_text(words: list[Word], height: float, frame=None) -> str:

@@ -9,11 +9,18 @@ Narrower uncovered ranges, down to a quarter of the text height, occur between w
 one phrase that happen to line up ("West Coast" over "East Coast") and between tightly
 packed spreadsheet columns. They count as column gaps only with evidence that they are
 not spaces (``_narrow_is_column``).
+
+OCR now and then reads across a column gap that every other row leaves open: two cells
+glued into one word ("558,095 5Open"), a stray bracket in the gap. A range that all but a
+few rows leave blank is weighed the same way, without the rows that cross it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from services.tables.textlines import TextLine, phrase_gap, phrases
 
@@ -21,6 +28,7 @@ Interval = tuple[float, float]
 
 
 NARROW_GAP = 0.25  # of the text height: the narrowest uncovered range worth a look
+STRAY_ROWS = 0.1  # share of rows whose words may cross a gap the others leave open
 
 
 @dataclass
@@ -76,13 +84,45 @@ def find_column_gaps(lines: list[TextLine], height: float,
     boxes = [(w.bbox[0], w.bbox[2]) for line in kept for w in line.words]
     candidates = projection_gaps(boxes, NARROW_GAP * height)
     wide = [g for g in candidates if g[1] - g[0] >= min_gap]
-    gaps, narrow = [], []
+    found = []
     for gap in candidates:
         is_narrow = gap[1] - gap[0] < min_gap
         if not is_narrow or _narrow_is_column(kept, gap, wide, height):
-            gaps.append(gap)
-            narrow.append(is_narrow)
-    return ColumnGaps(gaps, narrow, spanning)
+            found.append((gap, is_narrow))
+    for gap, crossing in _crossed_gaps(kept, height, candidates):
+        others = [line for line in kept if line not in crossing]
+        if _narrow_is_column(others, gap, wide, height, strict=True):
+            found.append((gap, True))
+    found.sort()
+    return ColumnGaps([g for g, _ in found], [n for _, n in found], spanning)
+
+
+def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval]
+                  ) -> list[tuple[Interval, list[TextLine]]]:
+    """Ranges at least ``NARROW_GAP`` wide that words of at most ``STRAY_ROWS`` of the rows
+    cover, with text on both sides; returned with the rows that cross them."""
+    allowed = max(1, math.floor(STRAY_ROWS * len(lines)))
+    boxes = [(w.bbox[0], w.bbox[2]) for line in lines for w in line.words]
+    if len(lines) < 4 or not boxes:
+        return []
+    origin = math.floor(min(a for a, _ in boxes))
+    cover = np.zeros(math.ceil(max(b for _, b in boxes)) - origin + 1, dtype=int)
+    for a, b in boxes:
+        cover[math.floor(a) - origin:math.ceil(b) - origin] += 1
+    out = []
+    thin = np.flatnonzero(cover <= allowed)
+    for run in np.split(thin, np.flatnonzero(np.diff(thin) > 1) + 1):
+        if not len(run) or run[0] == 0 or run[-1] == len(cover) - 1:
+            continue
+        gap = (float(run[0] + origin), float(run[-1] + 1 + origin))
+        if gap[1] - gap[0] < NARROW_GAP * height or any(
+                g[0] < gap[1] and gap[0] < g[1] for g in open_gaps):
+            continue
+        crossing = [line for line in lines
+                    if any(w.bbox[0] < gap[1] and w.bbox[2] > gap[0] for w in line.words)]
+        if 0 < len(crossing) <= allowed:
+            out.append((gap, crossing))
+    return out
 
 
 _DIGIT_GROUPS = re.compile(r"[-+(]?[^\d\s]{0,3}\d{1,3}")
@@ -94,12 +134,14 @@ def _numeric(text: str) -> bool:
 
 
 def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval],
-                      height: float) -> bool:
+                      height: float, strict: bool = False) -> bool:
     """A narrow uncovered range separates columns when, in at least two rows and half of
     them, words sit on both sides (within the neighbouring wide gaps), and either the words
     before it are right-aligned numbers of different widths (a numeric column packed
     against the next one), or the distance between the two words changes from row to row
-    (a space would not). Numbers with spaces between digit groups ("1 234") stay whole."""
+    (a space would not). ``strict``, for a range some rows cross: the distance changes in a
+    quarter of the rows, so one word the OCR missed does not count. Numbers with spaces
+    between digit groups ("1 234") stay whole."""
     lo = max([g[1] for g in wide if g[1] <= gap[0]], default=float("-inf"))
     hi = min([g[0] for g in wide if g[0] >= gap[1]], default=float("inf"))
     pairs = []
@@ -120,4 +162,9 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
                      and max(starts) - min(starts) >= 0.5 * height
                      and sum(_numeric(w.text) for w in lefts) >= 0.5 * len(lefts))
     spacing = [b.bbox[0] - a.bbox[2] for a, b in pairs]
-    return right_aligned or max(spacing) - min(spacing) >= 0.5 * height
+    if strict:
+        usual = float(np.median(spacing))
+        varies = sum(abs(s - usual) >= 0.5 * height for s in spacing) >= max(2, 0.25 * len(pairs))
+    else:
+        varies = max(spacing) - min(spacing) >= 0.5 * height
+    return right_aligned or varies

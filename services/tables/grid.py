@@ -92,7 +92,11 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
 
     rows = build_rows(region.lines, separators, height, column_of, len(col_edges) - 1,
                       keep_blank=region.ruled)
-    rows, header_spans = fold_centred_header(rows, column_of, ruled)
+    def ruled_over(y: float, a: float, b: float) -> bool:
+        return any(abs(y - s.pos) <= tol and s.start <= b and s.end >= a
+                   for s in rulings.horizontal)
+
+    rows, header_spans = fold_centred_header(rows, column_of, ruled_over)
     row_ruled = [ruled(e) for e in rows.edges]
     return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard,
                 header_spans)

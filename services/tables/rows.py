@@ -84,15 +84,20 @@ def _bands(lines: list[TextLine], separators: list[float]) -> list[_Band]:
     return bands
 
 
-def fold_centred_header(rows: Rows, column_of: Callable[[float], int], ruled: Callable[[float], bool]
-                        ) -> tuple[Rows, list[int]]:
+def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
+                        ruled_over: Callable[[float, float, float], bool]) -> tuple[Rows, list[int]]:
     """A two-level header whose row labels sit centred between its two lines ("ID" halfway
     between "Amounts" above and "Temp" below) reads as three text rows. When the middle one
-    uses only columns the other two leave empty, fold it into the first and return its
-    columns: each becomes one cell spanning both header rows."""
-    if len(rows.groups) < 4 or not all(rows.groups[:3]) or any(ruled(e) for e in rows.edges[1:3]):
+    uses only columns the other two leave empty, and no rule runs above or below its labels
+    (a rule under "Amounts" alone is fine), fold it into the first and return its columns:
+    each becomes one cell spanning both header rows."""
+    if len(rows.groups) < 4 or not all(rows.groups[:3]):
         return rows, []
     top, middle, bottom = rows.groups[:3]
+    x0 = min(w.bbox[0] for line in middle for w in line.words)
+    x1 = max(w.bbox[2] for line in middle for w in line.words)
+    if any(ruled_over(e, x0, x1) for e in rows.edges[1:3]):
+        return rows, []
     cols = [{column_of((w.bbox[0] + w.bbox[2]) / 2) for line in group for w in line.words}
             for group in (top, middle, bottom)]
     centre = [float(np.median([line.center for line in group])) for group in (top, middle, bottom)]

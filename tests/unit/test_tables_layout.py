@@ -357,3 +357,34 @@ def test_row_labels_centred_between_two_header_lines_span_both():
     spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
     assert spans[(0, 0)] == spans[(0, 1)] == (2, 1) and spans[(0, 2)] == (1, 2)
     assert table.header_rows == 2
+
+
+def test_a_word_read_across_a_packed_column_gap_does_not_close_it():
+    """Right-aligned numbers 10 px from left-aligned words; in one row the OCR read the
+    number and the word as one box ("558,095 Open" -> "5Open" starting in the number)."""
+    rows = [["Region", "Units", "Status"], ["East", "360,518", "Shipped"],
+            ["Detroit", "562,763", "Closed"], ["Chicago", "558,095", "Open"],
+            ["South", "1,082,405", "Draft"], ["Central", "507,533", "Overdue"]]
+    words = [w for w in layout(rows, [20, 280, 290], "lrl") if w.text != "Open"]
+    words.append(Word("5Open", (275, 20 + 3 * 36, 330, 20 + 3 * 36 + HEIGHT), 0.7))
+    table = recover_tables(blank(), words)[0]
+    assert texts(table)[3] == ["Chicago", "558,095", "5Open"]
+    assert [r[1:] for r in texts(table)[1:3]] == [["360,518", "Shipped"], ["562,763", "Closed"]]
+
+
+def test_header_over_a_rule_drawn_under_some_columns_spans_them():
+    """A booktabs header: "Amounts" over a rule that runs under its three columns only."""
+    image = blank(720, 260)
+    draw = ImageDraw.Draw(image)
+    draw.line([(290, 50), (700, 50)], fill=(0, 0, 0), width=1)
+    for y in (90, 130, 170):
+        draw.line([(10, y), (700, y)], fill=(0, 0, 0), width=1)
+    lefts, aligns = [20, 150, 300, 420, 560], "lllll"
+    words = (phrase("Amounts", 450, 22) + phrase("Region", 20, 40) + phrase("Notes", 150, 40)
+             + layout([["", "", "Q1", "Q2", "Q3"]], lefts, aligns, top=60)
+             + layout([["North", "ok", "12", "7", "x"], ["South", "late", "3", "11", "y"]],
+                      lefts, aligns, top=100, pitch=40))
+    table = recover_tables(image, words)[0]
+    amounts = table.grid()[0][2]
+    assert amounts.text == "Amounts" and amounts.colspan == 3
+    assert texts(table)[2:] == [["North", "ok", "12", "7", "x"], ["South", "late", "3", "11", "y"]]
