@@ -136,7 +136,8 @@ def _numeric(text: str) -> bool:
 def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval],
                       height: float, strict: bool = False) -> bool:
     """A narrow uncovered range separates columns when, in at least two rows and half of
-    them, words sit on both sides (within the neighbouring wide gaps), and either the words
+    those with text on its less used side (the other side may hold wrapped lines), words
+    sit on both sides (within the neighbouring wide gaps), and either the words
     before it are right-aligned numbers of different widths (a numeric column packed
     against the next one), or the distance between the two words changes from row to row
     (a space would not). ``strict``, for a range some rows cross: the distance changes in a
@@ -145,13 +146,16 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
     lo = max([g[1] for g in wide if g[1] <= gap[0]], default=float("-inf"))
     hi = min([g[0] for g in wide if g[0] >= gap[1]], default=float("inf"))
     pairs = []
+    n_before = n_after = 0
     for line in lines:
         before = [w for w in line.words if lo <= w.bbox[0] and w.bbox[2] <= gap[0] + 0.5]
         after = [w for w in line.words if gap[1] - 0.5 <= w.bbox[0] and w.bbox[2] <= hi]
+        n_before += bool(before)
+        n_after += bool(after)
         if before and after:
             pairs.append((max(before, key=lambda w: w.bbox[2]),
                           min(after, key=lambda w: w.bbox[0])))
-    if len(pairs) < max(2, 0.5 * len(lines)):
+    if len(pairs) < max(2, 0.5 * min(n_before, n_after)):
         return False
     if all(_DIGIT_GROUPS.fullmatch(a.text) and _GROUP_TAIL.fullmatch(b.text) for a, b in pairs):
         return False

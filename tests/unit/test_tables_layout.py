@@ -388,3 +388,22 @@ def test_header_over_a_rule_drawn_under_some_columns_spans_them():
     amounts = table.grid()[0][2]
     assert amounts.text == "Amounts" and amounts.colspan == 3
     assert texts(table)[2:] == [["North", "ok", "12", "7", "x"], ["South", "late", "3", "11", "y"]]
+
+
+def test_packed_column_beside_wrapped_text_is_split():
+    """Names 10 px from a notes column whose cells wrap over three lines: most lines hold
+    notes only, yet the names column is its own."""
+    names = ["Hannah Hughes", "Sven Moreau", "Wen Abbott", "Bo Li"]
+    notes = [["week from renewal", "list site approval", "warehouse at"],
+             ["approval supplier", "at and ordered", "delayed updated"],
+             ["at quarterly parts", "finance pending", "list"],
+             ["next of site", "invoice north", "customs"]]
+    words = phrase("Name", 20, 20) + phrase("Notes", 156, 20) + phrase("Total", 420, 20, right=True)
+    for r, (name, lines) in enumerate(zip(names, notes)):
+        top = 60 + r * 80
+        words += phrase(name, 20, top) + phrase(f"{r + 1}.50", 420, top, right=True)
+        for i, text in enumerate(lines):
+            words += phrase(text, 156, top + i * 22)
+    table = recover_tables(blank(), words)[0]
+    assert [row[:2] for row in texts(table)] == [["Name", "Notes"]] + [
+        [name, " ".join(lines)] for name, lines in zip(names, notes)]
