@@ -55,8 +55,7 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
     _merge_missing_rulings(grid, rulings, merges)
     _merge_spanning_text(region, grid, height, merges)
     _merge_over_partial_rules(grid, rulings, height, merges)
-    for c in grid.header_spans:
-        merges.union((0, c), (1, c))
+    _merge_header_groups(grid, height, merges)
 
     by_cell: dict[tuple[int, int], list[Word]] = {}
     for row in grid.rows:
@@ -160,6 +159,27 @@ def _merge_over_partial_rules(grid: Grid, rulings: Rulings, height: float,
                     and _one_phrase(inside, height):
                 for c in cols[1:]:
                     merges.union((r, cols[0]), (r, c))
+
+
+def _merge_header_groups(grid: Grid, height: float, merges: _Merges) -> None:
+    """A two-level header: labels that span both rows ("ID", "Name") stand between groups
+    of columns; a group whose top row holds one phrase ("This year") is one cell across it,
+    even where the phrase's words fall on either side of a packed column gap."""
+    if not grid.header_spans:
+        return
+    for c in grid.header_spans:
+        merges.union((0, c), (1, c))
+    top = [w for line in grid.rows[0] for w in line.words if grid.row_at(center(w)[1]) == 0]
+    group: list[int] = []
+    for c in range(grid.n_cols + 1):
+        if c < grid.n_cols and c not in grid.header_spans:
+            group.append(c)
+            continue
+        labels = [w for w in top if grid.col_at(center(w)[0]) in group]
+        if len(group) >= 2 and labels and _one_phrase(labels, height):
+            for other in group[1:]:
+                merges.union((0, group[0]), (0, other))
+        group = []
 
 
 def _one_phrase(words: list[Word], height: float) -> bool:

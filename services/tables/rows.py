@@ -87,21 +87,29 @@ def _bands(lines: list[TextLine], separators: list[float]) -> list[_Band]:
 def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
                         ruled_over: Callable[[float, float, float], bool]) -> tuple[Rows, list[int]]:
     """A two-level header whose row labels sit centred between its two lines ("ID" halfway
-    between "Amounts" above and "Temp" below) reads as three text rows. When the middle one
-    uses only columns the other two leave empty, and no rule runs above or below its labels
-    (a rule under "Amounts" alone is fine), fold it into the first and return its columns:
-    each becomes one cell spanning both header rows."""
-    if len(rows.groups) < 4 or not all(rows.groups[:3]):
+    between "Amounts" above and "Temp" below) reads as three text rows, or as one row of
+    three lines inside a filled header band. When the top line groups the bottom one (it
+    fills fewer columns: wrapped header cells fill the same ones), the middle line uses only
+    columns the other two leave empty, and no rule runs above or below its labels (a rule
+    under "Amounts" alone is fine), fold the middle line into the top one and return its
+    columns: each becomes one cell spanning both header rows."""
+    groups, edges = rows.groups, rows.edges
+    if len(groups) >= 2 and len(groups[0]) == 3:
+        top, middle, bottom = ([line] for line in groups[0])
+        inner = [(top[0].y1 + middle[0].y0) / 2, (middle[0].y1 + bottom[0].y0) / 2]
+        rest = 1
+    elif len(groups) >= 4 and all(groups[:3]):
+        top, middle, bottom = groups[:3]
+        inner, rest = edges[1:3], 3
+    else:
         return rows, []
-    top, middle, bottom = rows.groups[:3]
-    x0 = min(w.bbox[0] for line in middle for w in line.words)
-    x1 = max(w.bbox[2] for line in middle for w in line.words)
-    if any(ruled_over(e, x0, x1) for e in rows.edges[1:3]):
+    labels = [w for line in middle for w in line.words]
+    if any(ruled_over(e, w.bbox[0], w.bbox[2]) for e in inner for w in labels):
         return rows, []
     cols = [{column_of((w.bbox[0] + w.bbox[2]) / 2) for line in group for w in line.words}
             for group in (top, middle, bottom)]
     centre = [float(np.median([line.center for line in group])) for group in (top, middle, bottom)]
-    if cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
+    if len(cols[0]) >= len(cols[2]) or cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
         return rows, []
-    folded = Rows([rows.edges[0]] + rows.edges[2:], [top + middle] + rows.groups[2:])
+    folded = Rows([edges[0], inner[1]] + edges[rest:], [top + middle, bottom] + groups[rest:])
     return folded, sorted(cols[1])

@@ -76,7 +76,7 @@ def group_lines(words: list[Word]) -> list[TextLine]:
         height = span[1] - span[0]
         for i in range(len(lines) - 1, max(-1, len(lines) - 3), -1):
             core = cores[i]
-            if _vertical_overlap(span, core) >= 0.5 * min(height, core[1] - core[0]):
+            if _vertical_overlap(span, core) >= 0.6 * min(height, core[1] - core[0]):
                 lines[i].words.append(word)
                 break
         else:

@@ -407,3 +407,59 @@ def test_packed_column_beside_wrapped_text_is_split():
     table = recover_tables(blank(), words)[0]
     assert [row[:2] for row in texts(table)] == [["Name", "Notes"]] + [
         [name, " ".join(lines)] for name, lines in zip(names, notes)]
+
+
+# RapidOCR's boxes for the top of a generated zebra-striped serif table whose notes wrap
+# over up to four lines beside vertically centred cells: boxes nearly as tall as the pitch.
+_WRAPPED_ROWS_OCR = [
+    ('Order', (34, 19, 119, 55)), ('no', (133, 19, 172, 55)), ('Payout', (230, 21, 332, 55)),
+    ('Postcode', (508, 21, 644, 52)), ('Phone', (712, 20, 810, 54)),
+    ('Description', (961, 22, 1137, 55)), ('packing', (955, 76, 1069, 107)),
+    ('replacement', (955, 111, 1136, 144)), ('05333', (33, 129, 121, 157)),
+    ('USD', (308, 128, 367, 157)), ('270.33', (382, 128, 476, 157)),
+    ('32139-4111', (508, 128, 676, 157)), ('537-495-7325', (713, 129, 907, 156)),
+    ('renewal', (954, 146, 1068, 179)), ('delayed', (1080, 146, 1188, 179)),
+    ('north', (959, 183, 1034, 213)), ('for', (954, 232, 995, 267)),
+    ('pending', (1007, 232, 1118, 267)), ('scheduled', (955, 270, 1098, 300)),
+    ('team', (1110, 270, 1177, 300)), ('02586', (30, 287, 119, 318)),
+    ('USD', (264, 288, 320, 317)), ('57,518.67', (335, 288, 479, 317)),
+    ('73902', (508, 288, 593, 317)), ('259-246-5761', (711, 286, 909, 318)),
+    ('packing', (957, 303, 1068, 340)), ('warehouse', (1082, 303, 1230, 340)),
+    ('customs', (955, 344, 1076, 374)), ('awaiting', (956, 394, 1078, 426)),
+    ('at', (1092, 394, 1114, 426)), ('site', (1128, 394, 1176, 426)),
+    ('08014', (30, 412, 119, 443)), ('USD', (282, 412, 339, 442)),
+    ('6,337.76', (355, 412, 475, 442)), ('54320-4776', (509, 412, 676, 442)),
+    ('969-877-8699', (716, 413, 908, 440)), ('pending', (959, 429, 1072, 465)),
+]
+
+
+def test_cells_centred_beside_four_wrapped_lines_stay_in_one_row():
+    """The centred cells overlap the second wrapped line by half its height, yet belong to
+    no wrapped line: the first line ("packing") is not a row of its own."""
+    image = blank(1300, 480)
+    ImageDraw.Draw(image).rectangle([18, 222, 1268, 384], fill=(244, 244, 244))
+    words = [Word(text, box, 0.99) for text, box in _WRAPPED_ROWS_OCR]
+    rows = texts(recover_tables(image, words)[0])
+    assert rows[:3] == [
+        ["Order no", "Payout", "Postcode", "Phone", "Description"],
+        ["05333", "USD 270.33", "32139-4111", "537-495-7325", "packing replacement renewal delayed north"],
+        ["02586", "USD 57,518.67", "73902", "259-246-5761", "for pending scheduled team packing warehouse customs"]]
+
+
+def test_two_level_header_inside_a_filled_band():
+    """A coloured header band holding "This year" over three sub-labels, with "Item" and
+    "ZIP" centred beside them: two header rows, the centred labels spanning both."""
+    image = blank(760, 300)
+    ImageDraw.Draw(image).rectangle([10, 10, 740, 80], fill=(68, 114, 196))
+    lefts, aligns = [20, 140, 300, 420, 600], "llrll"
+    words = (phrase("This year", 330, 16) + phrase("Item", 20, 35) + phrase("ZIP", 600, 35)
+             + layout([["", "Ref", "P&L", "Comment", ""]], lefts, aligns, top=54)
+             + layout([["Charger", "02631", "77.81", "customs visit", "52899"],
+                       ["Router", "06454", "47.90", "site approval", "12762"]],
+                      lefts, aligns, top=100, pitch=40))
+    table = recover_tables(image, words)[0]
+    assert texts(table) == [["Item", "This year", "", "", "ZIP"], ["", "Ref", "P&L", "Comment", ""],
+                            ["Charger", "02631", "77.81", "customs visit", "52899"],
+                            ["Router", "06454", "47.90", "site approval", "12762"]]
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 0)] == spans[(0, 4)] == (2, 1) and spans[(0, 1)] == (1, 3)
