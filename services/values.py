@@ -113,9 +113,23 @@ def parse_value(text: str, locale: str = "en") -> TypedValue:
     if not s:
         return TypedValue("empty", None, None)
     loc = locale.replace("-", "_").lower()
+    decimal_comma = _uses_decimal_comma(loc)
+    closed = _close_stray_spaces(s)
     return (_parse_date(s, month_first=loc in _MONTH_FIRST_LOCALES)
-            or _parse_numeric(s, decimal_comma=_uses_decimal_comma(loc))
+            or _parse_numeric(s, decimal_comma)
+            or (closed != s and _parse_numeric(closed, decimal_comma))
             or TypedValue("text", s, None))
+
+
+_SPACE_BEFORE_MARK_RE = re.compile(r"(?<=\d)\s+(?=[.,])")
+_SPACE_AFTER_MARK_RE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
+
+
+def _close_stray_spaces(s: str) -> str:
+    """OCR of monospaced digits puts spaces beside a decimal or group mark ("76 .2",
+    "14. 6%", "9, 451.77", "- 36 . 44"); the text counts as a number only if it parses
+    once they are gone."""
+    return _SPACE_AFTER_MARK_RE.sub("", _SPACE_BEFORE_MARK_RE.sub("", s))
 
 
 def _uses_decimal_comma(loc: str) -> bool:

@@ -96,7 +96,7 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
         return any(abs(y - s.pos) <= tol and s.start <= b and s.end >= a
                    for s in rulings.horizontal)
 
-    rows, header_spans = fold_centred_header(rows, column_of, ruled_over)
+    rows, header_spans = fold_centred_header(rows, column_of, ruled_over, height)
     row_ruled = [ruled(e) for e in rows.edges]
     return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard,
                 header_spans)

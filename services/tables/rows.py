@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from services.tables.textlines import TextLine
+from services.tables.textlines import TextLine, phrase_gap, phrases
 from services.tables.wraps import Wraps
 
 
@@ -85,11 +85,12 @@ def _bands(lines: list[TextLine], separators: list[float]) -> list[_Band]:
 
 
 def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
-                        ruled_over: Callable[[float, float, float], bool]) -> tuple[Rows, list[int]]:
+                        ruled_over: Callable[[float, float, float], bool],
+                        height: float) -> tuple[Rows, list[int]]:
     """A two-level header whose row labels sit centred between its two lines ("ID" halfway
     between "Amounts" above and "Temp" below) reads as three text rows, or as one row of
     three lines inside a filled header band. When the top line groups the bottom one (it
-    fills fewer columns: wrapped header cells fill the same ones), the middle line uses only
+    holds fewer phrases: wrapped header cells have as many), the middle line uses only
     columns the other two leave empty, and no rule runs above or below its labels (a rule
     under "Amounts" alone is fine), fold the middle line into the top one and return its
     columns: each becomes one cell spanning both header rows."""
@@ -103,13 +104,16 @@ def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
         inner, rest = edges[1:3], 3
     else:
         return rows, []
+    def n_phrases(group: list[TextLine]) -> int:
+        return sum(len(phrases(line.words, phrase_gap(height))) for line in group)
+
     labels = [w for line in middle for w in line.words]
     if any(ruled_over(e, w.bbox[0], w.bbox[2]) for e in inner for w in labels):
         return rows, []
     cols = [{column_of((w.bbox[0] + w.bbox[2]) / 2) for line in group for w in line.words}
             for group in (top, middle, bottom)]
     centre = [float(np.median([line.center for line in group])) for group in (top, middle, bottom)]
-    if len(cols[0]) >= len(cols[2]) or cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
+    if n_phrases(top) >= n_phrases(bottom) or cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
         return rows, []
     folded = Rows([edges[0], inner[1]] + edges[rest:], [top + middle, bottom] + groups[rest:])
     return folded, sorted(cols[1])

@@ -231,3 +231,20 @@ def test_text_is_stripped():
 def test_default_locale_is_en():
     assert parse_value("1,234").value == 1234
     assert parse_value("01/02/2024").value == D(2024, 1, 2)
+
+
+@pytest.mark.parametrize("text,kind,value", [
+    ("76 .2", "number", 76.2),  # monospaced digits read with spaces beside the mark
+    ("14. 6%", "percent", 0.146),
+    ("9, 451.77", "number", 9451.77),
+    ("- 36 . 44", "number", -36.44),
+    ("(346 .04)", "number", -346.04),
+])
+def test_spaces_the_ocr_put_beside_a_mark_are_dropped(text, kind, value):
+    typed = parse_value(text)
+    assert (typed.kind, typed.value) == (kind, pytest.approx(value))
+
+
+@pytest.mark.parametrize("text", ["3, 4", "21 28%", "Item 3 .5", "20 0.16%"])
+def test_spaces_beside_a_mark_stay_when_the_rest_is_no_number(text):
+    assert parse_value(text).kind == "text"
