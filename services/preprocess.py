@@ -14,6 +14,10 @@ from PIL import Image
 
 MAX_SKEW_DEGREES = 6.0
 MIN_CORRECTION_DEGREES = 0.3  # below this the drift is under a pixel per 200 px: leave the pixels alone
+MAX_KEYSTONE_DEGREES = 3.0  # residual tilt of a third of the page once the whole is level
+MIN_KEYSTONE_DEGREES = 0.3
+_MIN_KEYSTONE_GAIN = 1.05
+_EDGE_MARGIN = 0.05  # of each side: a photographed page's edge or the corners a rotation fills
 MAX_SHEAR_DEGREES = 4.0
 MIN_SHEAR_DEGREES = 0.5
 _MIN_SHEAR_GAIN = 1.05        # columns must line up clearly better than without any shear
@@ -54,10 +58,59 @@ def straighten(image: Image.Image) -> tuple[Image.Image, float]:
         image = image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=background)
     else:
         angle = 0.0
+    image = _level_keystone(image, background)
     shear = shear_angle(image)
     if abs(shear) >= MIN_SHEAR_DEGREES:
         image = _unshear(image, shear, background)
     return image, angle
+
+
+def keystone_angles(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """(y, degrees) of the text lines' tilt in the top and in the bottom third of the ink,
+    in image pixels: a photo taken from below or above the page's centre tilts them apart
+    even once the image as a whole is level. A third counts as tilted only when its rows
+    line up clearly better tilted than level; ink near the image's edges is left out.
+    None when a third has too little ink."""
+    points = _ink_points(image)
+    small_h, small_w = _gray_small(image).shape
+    inner = ((points[:, 0] > _EDGE_MARGIN * small_w) & (points[:, 0] < (1 - _EDGE_MARGIN) * small_w)
+             & (points[:, 1] > _EDGE_MARGIN * small_h) & (points[:, 1] < (1 - _EDGE_MARGIN) * small_h))
+    points = points[inner]
+    if len(points) < 600:
+        return None
+    scale = image.height / small_h
+    lo, hi = np.percentile(points[:, 1], [33, 67])
+    out = []
+    for band in (points[points[:, 1] <= lo], points[points[:, 1] >= hi]):
+        if len(band) < 200:
+            return None
+        fine = np.arange(-MAX_KEYSTONE_DEGREES, MAX_KEYSTONE_DEGREES + 1e-9, 0.1)
+        scores = [_sharpness(band, a) for a in fine]
+        best = float(fine[int(np.argmax(scores))])
+        if max(scores) < _MIN_KEYSTONE_GAIN * _sharpness(band, 0.0):
+            best = 0.0
+        out += [float(np.median(band[:, 1])) * scale, best]
+    return tuple(out)
+
+
+def _level_keystone(image: Image.Image, background: tuple[int, ...]) -> Image.Image:
+    """Lines tilting differently at the top and the bottom made level by the perspective
+    transform that maps both tilted lines (across the full width) onto horizontals."""
+    found = keystone_angles(image)
+    if found is None:
+        return image
+    y_top, top, y_bottom, bottom = found
+    if abs(top - bottom) < MIN_KEYSTONE_DEGREES or y_bottom - y_top < 1:
+        return image
+    w, cx = image.width, image.width / 2
+    def tilted(y: float, degrees: float, x: float) -> float:
+        return y - float(np.tan(np.deg2rad(degrees))) * (x - cx)
+    level = np.float32([[0, y_top], [w, y_top], [w, y_bottom], [0, y_bottom]])
+    seen = np.float32([[0, tilted(y_top, top, 0)], [w, tilted(y_top, top, w)],
+                       [w, tilted(y_bottom, bottom, w)], [0, tilted(y_bottom, bottom, 0)]])
+    h = cv2.getPerspectiveTransform(level, seen)  # output pixel -> where it is in the input
+    return image.transform(image.size, Image.PERSPECTIVE, tuple((h.flatten() / h[2, 2])[:8]),
+                           resample=Image.BICUBIC, fillcolor=background)
 
 
 def _unshear(image: Image.Image, degrees: float, background: tuple[int, ...]) -> Image.Image:

@@ -50,3 +50,32 @@ def test_columns_leaning_in_a_photo_taken_at_an_angle_are_stood_upright():
     upright, _ = straighten(leaning)
     assert abs(shear_angle(upright)) < 0.5
     assert shear_angle(image) == 0.0
+
+
+def _photographed_from_below(image: Image.Image, lift: float) -> Image.Image:
+    """The page as a camera below its centre sees it: the top edge tilts one way and the
+    bottom edge the other, each end moving by ``lift`` of the height."""
+    import cv2
+    import numpy as np
+
+    w, h = image.size
+    d = lift * h
+    seen = np.float32([[0, d], [w, -d], [w, h + d], [0, h - d]])
+    level = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    m = cv2.getPerspectiveTransform(level, seen)
+    m = np.linalg.inv(m)  # PIL wants, for each output pixel, where it comes from
+    return image.transform(image.size, Image.PERSPECTIVE, tuple((m.flatten() / m[2, 2])[:8]),
+                           resample=Image.BICUBIC, fillcolor="white")
+
+
+def test_rows_tilting_apart_in_a_photo_are_made_level():
+    from services.preprocess import keystone_angles
+
+    rows = SALES + [[f"Row {i}", f"{i * 7},{i}00.25", f"{i}.5%", "2024-05-0" + str(i)] for i in range(1, 9)]
+    image = render_table(rows, size=(1000, 720), bordered=False)
+    _, top, _, bottom = keystone_angles(_photographed_from_below(image, 0.02))
+    assert top - bottom >= 1.0
+    level, _ = straighten(_photographed_from_below(image, 0.02))
+    _, top, _, bottom = keystone_angles(level)
+    assert abs(top) <= 0.3 and abs(bottom) <= 0.3
+    assert keystone_angles(image)[1::2] == (0.0, 0.0)
