@@ -31,10 +31,17 @@ def skew_angle(image: Image.Image) -> float:
     points = _ink_points(image)
     if len(points) < 200:
         return 0.0
-    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-9, 0.5)
+    return round(_level_angle(points, MAX_SKEW_DEGREES)[0], 2)
+
+
+def _level_angle(points: np.ndarray, limit: float) -> tuple[float, float]:
+    """The angle within ±limit (to 0.1 degree) at which ``points`` line up sharpest, and
+    that sharpness: a 0.5-degree search, then a 0.1-degree one around its best."""
+    coarse = np.arange(-limit, limit + 1e-9, 0.5)
     best = coarse[np.argmax([_sharpness(points, a) for a in coarse])]
     fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
-    return float(round(fine[np.argmax([_sharpness(points, a) for a in fine])], 2))
+    scores = [_sharpness(points, a) for a in fine]
+    return float(fine[int(np.argmax(scores))]), max(scores)
 
 
 def shear_angle(image: Image.Image) -> float:
@@ -84,10 +91,8 @@ def keystone_angles(image: Image.Image) -> tuple[float, float, float, float] | N
     for band in (points[points[:, 1] <= lo], points[points[:, 1] >= hi]):
         if len(band) < 200:
             return None
-        fine = np.arange(-MAX_KEYSTONE_DEGREES, MAX_KEYSTONE_DEGREES + 1e-9, 0.1)
-        scores = [_sharpness(band, a) for a in fine]
-        best = float(fine[int(np.argmax(scores))])
-        if max(scores) < _MIN_KEYSTONE_GAIN * _sharpness(band, 0.0):
+        best, sharpness = _level_angle(band, MAX_KEYSTONE_DEGREES)
+        if sharpness < _MIN_KEYSTONE_GAIN * _sharpness(band, 0.0):
             best = 0.0
         out += [float(np.median(band[:, 1])) * scale, best]
     return tuple(out)
