@@ -108,6 +108,7 @@ def _level_keystone(image: Image.Image, background: tuple[int, ...]) -> Image.Im
     if abs(top - bottom) < MIN_KEYSTONE_DEGREES or y_bottom - y_top < 1:
         return image
     w, cx = image.width, image.width / 2
+
     def tilted(y: float, degrees: float, x: float) -> float:
         return y - float(np.tan(np.deg2rad(degrees))) * (x - cx)
     level = np.float32([[0, y_top], [w, y_top], [w, y_bottom], [0, y_bottom]])

@@ -92,6 +92,7 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
 
     rows = build_rows(region.lines, separators, height, column_of, len(col_edges) - 1,
                       keep_blank=region.ruled)
+
     def ruled_over(y: float, a: float, b: float) -> bool:
         return any(abs(y - s.pos) <= tol and s.start <= b and s.end >= a
                    for s in rulings.horizontal)

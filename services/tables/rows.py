@@ -104,6 +104,7 @@ def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
         inner, rest = edges[1:3], 3
     else:
         return rows, []
+
     def n_phrases(group: list[TextLine]) -> int:
         return sum(len(phrases(line.words, phrase_gap(height))) for line in group)
 
@@ -113,7 +114,8 @@ def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
     cols = [{column_of((w.bbox[0] + w.bbox[2]) / 2) for line in group for w in line.words}
             for group in (top, middle, bottom)]
     centre = [float(np.median([line.center for line in group])) for group in (top, middle, bottom)]
-    if n_phrases(top) >= n_phrases(bottom) or cols[1] & (cols[0] | cols[2]) or abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0]):
+    off_centre = abs(centre[1] - (centre[0] + centre[2]) / 2) > 0.25 * (centre[2] - centre[0])
+    if n_phrases(top) >= n_phrases(bottom) or cols[1] & (cols[0] | cols[2]) or off_centre:
         return rows, []
     folded = Rows([edges[0], inner[1]] + edges[rest:], [top + middle, bottom] + groups[rest:])
     return folded, sorted(cols[1])

@@ -64,10 +64,11 @@ def _vertical_overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def group_lines(words: list[Word]) -> list[TextLine]:
-    """Visual lines, top to bottom: a word joins the line whose core it overlaps by half.
+    """Visual lines, top to bottom: a word joins the line whose core it overlaps by 60%.
 
     The core is the first word's vertical extent, so a tall word cannot make a line swallow
-    the next one.
+    the next one. Not half: OCR boxes are often nearly as tall as the line pitch, and a
+    cell centred beside wrapped text overlaps two of its lines by about half each.
     """
     lines: list[TextLine] = []
     cores: list[tuple[float, float]] = []
