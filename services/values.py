@@ -114,15 +114,46 @@ def parse_value(text: str, locale: str = "en") -> TypedValue:
         return TypedValue("empty", None, None)
     loc = locale.replace("-", "_").lower()
     decimal_comma = _uses_decimal_comma(loc)
-    closed = _close_stray_spaces(s)
     return (_parse_date(s, month_first=loc in _MONTH_FIRST_LOCALES)
             or _parse_numeric(s, decimal_comma)
-            or (closed != s and _parse_numeric(closed, decimal_comma))
+            or _parse_misread_numeric(s, decimal_comma)
             or TypedValue("text", s, None))
+
+
+def _parse_misread_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
+    """A number the OCR garbled in one of two common ways, read as meant; None otherwise."""
+    fixed = _reread_marks(_close_stray_spaces(s), decimal_comma)
+    return _parse_numeric(fixed, decimal_comma) if fixed != s else None
 
 
 _SPACE_BEFORE_MARK_RE = re.compile(r"(?<=\d)\s+(?=[.,])")
 _SPACE_AFTER_MARK_RE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
+
+
+_MARKED_DIGITS_RE = re.compile(r"\d[\d.,]*\d")
+
+
+def _reread_marks(s: str, decimal_comma: bool) -> str:
+    """Blur and JPEG make the OCR read a comma as a point and back ("9.089.64",
+    "1.325.853", "1.601,879" for 9,089.64, 1,325,853 and 1,601,879). When digits are
+    split by two or more marks into groups of three, every mark but the last is a group
+    mark; the last one is too when three digits follow and it is the group mark or all
+    marks are alike, else it must be the locale's decimal mark ("1.234,56" stays text in
+    English). Left alone unless the groups fit exactly, and never for IP addresses or a
+    last group of four or more digits (phones)."""
+    m = _MARKED_DIGITS_RE.search(s)
+    if not m or _IP_RE.match(m.group()):
+        return s
+    parts, marks = re.split(r"[.,]", m.group()), re.findall(r"[.,]", m.group())
+    if len(marks) < 2 or not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:-1]) \
+            or not 1 <= len(parts[-1]) <= 3:
+        return s
+    group, decimal = (".", ",") if decimal_comma else (",", ".")
+    last_groups = len(parts[-1]) == 3 and (marks[-1] == group or len(set(marks)) == 1)
+    if not last_groups and marks[-1] != decimal:
+        return s
+    body = group.join(parts[:-1]) + (group if last_groups else decimal) + parts[-1]
+    return s[:m.start()] + body + s[m.end():]
 
 
 def _close_stray_spaces(s: str) -> str:

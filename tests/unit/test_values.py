@@ -248,3 +248,19 @@ def test_spaces_the_ocr_put_beside_a_mark_are_dropped(text, kind, value):
 @pytest.mark.parametrize("text", ["3, 4", "21 28%", "Item 3 .5", "20 0.16%"])
 def test_spaces_beside_a_mark_stay_when_the_rest_is_no_number(text):
     assert parse_value(text).kind == "text"
+
+
+@pytest.mark.parametrize("text,locale,value", [
+    ("9.089.64", "en", 9089.64),  # commas read as points by the OCR of a blurred scan
+    ("1.325.853", "en", 1325853),
+    ("1.601,879", "en", 1601879),
+    ("GBP2.707.41", "en", 2707.41),
+    ("1,234,56", "de", 1234.56),  # and the other way round
+])
+def test_group_and_decimal_marks_the_ocr_confused_are_reread(text, locale, value):
+    assert parse_value(text, locale).value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["555.123.4567", "192.168.100.200", "1.2.3", "2024.01.15"])
+def test_marks_are_not_reread_where_the_groups_do_not_fit(text):
+    assert parse_value(text).kind in ("text", "date")
