@@ -8,6 +8,8 @@ OCR, so every engine gets the straightened picture.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -26,12 +28,91 @@ _INK_CONTRAST = 25       # grey levels darker than the neighbourhood
 _MAX_INK_POINTS = 60_000
 
 
+@dataclass
+class _Ink:
+    """Stroke pixels of one picture, measured on a copy no larger than ``_WORK_SIDE``."""
+
+    points: np.ndarray  # (x, y) on the small copy
+    width: int          # of the small copy
+    height: int
+    scale: float        # picture pixels per small-copy pixel
+
+
 def skew_angle(image: Image.Image) -> float:
     """Degrees counter-clockwise the content is rotated by (0.0 when it cannot tell)."""
-    points = _ink_points(image)
-    if len(points) < 200:
+    return _skew(_ink(image))
+
+
+def shear_angle(image: Image.Image) -> float:
+    """Degrees by which vertical strokes lean right going down, in an image already level:
+    a photo taken at an angle leans its columns differently from its rows."""
+    return _shear(_ink(image))
+
+
+def keystone_angles(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """(y, degrees) of the text lines' tilt in the top and in the bottom third of the ink,
+    in image pixels: a photo taken from below or above the page's centre tilts them apart
+    even once the image as a whole is level. A third counts as tilted only when its rows
+    line up clearly better tilted than level; ink near the image's edges is left out.
+    None when a third has too little ink."""
+    return _keystone(_ink(image))
+
+
+def straighten(image: Image.Image) -> tuple[Image.Image, float]:
+    """The image rotated level (rows at the top and bottom of a photo levelled apart, and its
+    columns stood upright), and the rotation in degrees. The ink is measured again only after
+    a step has changed the picture."""
+    background = _background(image)
+    ink = _ink(image)
+    angle = _skew(ink)
+    if abs(angle) >= MIN_CORRECTION_DEGREES:
+        image = image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=background)
+        ink = _ink(image)
+    else:
+        angle = 0.0
+    keystone = _keystone(ink)
+    if keystone is not None and abs(keystone[1] - keystone[3]) >= MIN_KEYSTONE_DEGREES:
+        image = _level_keystone(image, keystone, background)
+        ink = _ink(image)
+    shear = _shear(ink)
+    if abs(shear) >= MIN_SHEAR_DEGREES:
+        image = _unshear(image, shear, background)
+    return image, angle
+
+
+def _skew(ink: _Ink) -> float:
+    if len(ink.points) < 200:
         return 0.0
-    return round(_level_angle(points, MAX_SKEW_DEGREES)[0], 2)
+    return round(_level_angle(ink.points, MAX_SKEW_DEGREES)[0], 2)
+
+
+def _shear(ink: _Ink) -> float:
+    if len(ink.points) < 200:
+        return 0.0
+    flipped = ink.points[:, ::-1].copy()
+    candidates = np.arange(-MAX_SHEAR_DEGREES, MAX_SHEAR_DEGREES + 1e-9, 0.25)
+    scores = [_sharpness(flipped, -a) for a in candidates]
+    best = float(candidates[int(np.argmax(scores))])
+    return best if max(scores) >= _MIN_SHEAR_GAIN * _sharpness(flipped, 0.0) else 0.0
+
+
+def _keystone(ink: _Ink) -> tuple[float, float, float, float] | None:
+    x, y = ink.points[:, 0], ink.points[:, 1]
+    inner = ((x > _EDGE_MARGIN * ink.width) & (x < (1 - _EDGE_MARGIN) * ink.width)
+             & (y > _EDGE_MARGIN * ink.height) & (y < (1 - _EDGE_MARGIN) * ink.height))
+    points = ink.points[inner]
+    if len(points) < 600:
+        return None
+    lo, hi = np.percentile(points[:, 1], [33, 67])
+    out: list[float] = []
+    for band in (points[points[:, 1] <= lo], points[points[:, 1] >= hi]):
+        if len(band) < 200:
+            return None
+        best, sharpness = _level_angle(band, MAX_KEYSTONE_DEGREES)
+        if sharpness < _MIN_KEYSTONE_GAIN * _sharpness(band, 0.0):
+            best = 0.0
+        out += [float(np.median(band[:, 1])) * ink.scale, best]
+    return out[0], out[1], out[2], out[3]
 
 
 def _level_angle(points: np.ndarray, limit: float) -> tuple[float, float]:
@@ -44,73 +125,16 @@ def _level_angle(points: np.ndarray, limit: float) -> tuple[float, float]:
     return float(fine[int(np.argmax(scores))]), max(scores)
 
 
-def shear_angle(image: Image.Image) -> float:
-    """Degrees by which vertical strokes lean right going down, in an image already level:
-    a photo taken at an angle leans its columns differently from its rows."""
-    points = _ink_points(image)
-    if len(points) < 200:
-        return 0.0
-    flipped = points[:, ::-1].copy()
-    candidates = np.arange(-MAX_SHEAR_DEGREES, MAX_SHEAR_DEGREES + 1e-9, 0.25)
-    scores = [_sharpness(flipped, -a) for a in candidates]
-    best = float(candidates[int(np.argmax(scores))])
-    return best if max(scores) >= _MIN_SHEAR_GAIN * _sharpness(flipped, 0.0) else 0.0
-
-
-def straighten(image: Image.Image) -> tuple[Image.Image, float]:
-    """The image rotated level (and its columns stood upright), and the rotation in degrees."""
-    angle = skew_angle(image)
-    background = _background(image)
-    if abs(angle) >= MIN_CORRECTION_DEGREES:
-        image = image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=background)
-    else:
-        angle = 0.0
-    image = _level_keystone(image, background)
-    shear = shear_angle(image)
-    if abs(shear) >= MIN_SHEAR_DEGREES:
-        image = _unshear(image, shear, background)
-    return image, angle
-
-
-def keystone_angles(image: Image.Image) -> tuple[float, float, float, float] | None:
-    """(y, degrees) of the text lines' tilt in the top and in the bottom third of the ink,
-    in image pixels: a photo taken from below or above the page's centre tilts them apart
-    even once the image as a whole is level. A third counts as tilted only when its rows
-    line up clearly better tilted than level; ink near the image's edges is left out.
-    None when a third has too little ink."""
-    points = _ink_points(image)
-    small_h, small_w = _gray_small(image).shape
-    inner = ((points[:, 0] > _EDGE_MARGIN * small_w) & (points[:, 0] < (1 - _EDGE_MARGIN) * small_w)
-             & (points[:, 1] > _EDGE_MARGIN * small_h) & (points[:, 1] < (1 - _EDGE_MARGIN) * small_h))
-    points = points[inner]
-    if len(points) < 600:
-        return None
-    scale = image.height / small_h
-    lo, hi = np.percentile(points[:, 1], [33, 67])
-    out = []
-    for band in (points[points[:, 1] <= lo], points[points[:, 1] >= hi]):
-        if len(band) < 200:
-            return None
-        best, sharpness = _level_angle(band, MAX_KEYSTONE_DEGREES)
-        if sharpness < _MIN_KEYSTONE_GAIN * _sharpness(band, 0.0):
-            best = 0.0
-        out += [float(np.median(band[:, 1])) * scale, best]
-    return tuple(out)
-
-
-def _level_keystone(image: Image.Image, background: tuple[int, ...]) -> Image.Image:
+def _level_keystone(image: Image.Image, keystone: tuple[float, float, float, float],
+                    background: tuple[int, ...]) -> Image.Image:
     """Lines tilting differently at the top and the bottom made level by the perspective
     transform that maps both tilted lines (across the full width) onto horizontals."""
-    found = keystone_angles(image)
-    if found is None:
-        return image
-    y_top, top, y_bottom, bottom = found
-    if abs(top - bottom) < MIN_KEYSTONE_DEGREES or y_bottom - y_top < 1:
-        return image
+    y_top, top, y_bottom, bottom = keystone
     w, cx = image.width, image.width / 2
 
     def tilted(y: float, degrees: float, x: float) -> float:
         return y - float(np.tan(np.deg2rad(degrees))) * (x - cx)
+
     level = np.float32([[0, y_top], [w, y_top], [w, y_bottom], [0, y_bottom]])
     seen = np.float32([[0, tilted(y_top, top, 0)], [w, tilted(y_top, top, w)],
                        [w, tilted(y_bottom, bottom, w)], [0, tilted(y_bottom, bottom, 0)]])
@@ -128,29 +152,25 @@ def _unshear(image: Image.Image, degrees: float, background: tuple[int, ...]) ->
                            resample=Image.BICUBIC, fillcolor=background)
 
 
-def _gray_small(image: Image.Image) -> np.ndarray:
-    small = image.convert("L")
-    scale = _WORK_SIDE / max(small.size)
+def _ink(image: Image.Image) -> _Ink:
+    """Strokes on a small copy: pixels darker than their neighbourhood by a margin (lighter,
+    in dark mode), so shading, grey paper and the desk around a photographed page do not
+    count as ink."""
+    gray = image.convert("L")
+    scale = min(1.0, _WORK_SIDE / max(gray.size))
     if scale < 1:
-        small = small.resize((max(1, round(small.width * scale)), max(1, round(small.height * scale))),
-                             Image.BILINEAR)
-    return np.asarray(small, dtype=np.float32)
-
-
-def _ink_points(image: Image.Image) -> np.ndarray:
-    """(x, y) of strokes on a small copy: pixels darker than their neighbourhood by a margin
-    (lighter, in dark mode), so shading, grey paper and the desk around a photographed page
-    do not count as ink."""
-    gray = _gray_small(image)
-    if np.median(gray[::2, ::2]) < 128:
-        gray = 255 - gray
-    block = max(15, (min(gray.shape) // 20) | 1)
-    local = cv2.blur(gray, (block, block))
-    ys, xs = np.nonzero(local - gray > _INK_CONTRAST)
+        gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+                           Image.BILINEAR)
+    small = np.asarray(gray, dtype=np.float32)
+    if np.median(small[::2, ::2]) < 128:
+        small = 255 - small
+    block = max(15, (min(small.shape) // 20) | 1)
+    local = cv2.blur(small, (block, block))
+    ys, xs = np.nonzero(local - small > _INK_CONTRAST)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     if len(points) > _MAX_INK_POINTS:
         points = points[np.random.default_rng(0).choice(len(points), _MAX_INK_POINTS, replace=False)]
-    return points
+    return _Ink(points, small.shape[1], small.shape[0], image.height / small.shape[0])
 
 
 def _sharpness(points: np.ndarray, degrees: float) -> float:
