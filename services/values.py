@@ -128,8 +128,6 @@ def _parse_misread_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
 
 _SPACE_BEFORE_MARK_RE = re.compile(r"(?<=\d)\s+(?=[.,])")
 _SPACE_AFTER_MARK_RE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
-
-
 _MARKED_DIGITS_RE = re.compile(r"\d[\d.,]*\d")
 
 

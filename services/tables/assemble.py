@@ -1,12 +1,13 @@
 """Words into cells: merges, cell text in reading order, confidence, box, typed value."""
 from __future__ import annotations
 
-from services.model import Cell, Table, TypedValue, Word
+from services.model import Cell, Table, Word
 from services.tables.columns import line_runs
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.regions import Region
-from services.tables.textlines import center, group_lines, phrase_gap, union_bbox
+from services.tables.textlines import center, group_lines, phrase_gap, phrases, union_bbox
+from services.values import parse_value
 
 _LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
 
@@ -75,7 +76,7 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
                  grid.col_edges[c1 + 1], grid.row_edges[r1 + 1])
         text = cell_text(words, height, frame if region.ruled else None)
         cells.append(Cell(
-            row=r0, col=c0, text=text, value=_typed(text, locale),
+            row=r0, col=c0, text=text, value=parse_value(text, locale),
             rowspan=rowspan, colspan=colspan,
             bbox=union_bbox([w.bbox for w in words]) if words else frame,
             confidence=min(w.confidence for w in words) if words else None,
@@ -183,8 +184,7 @@ def _merge_header_groups(grid: Grid, height: float, merges: _Merges) -> None:
 
 
 def _one_phrase(words: list[Word], height: float) -> bool:
-    xs = sorted((w.bbox[0], w.bbox[2]) for w in words)
-    return all(b[0] - a[1] < phrase_gap(height) for a, b in zip(xs, xs[1:]))
+    return len(phrases(words, phrase_gap(height))) == 1
 
 
 def cell_text(words: list[Word], height: float, frame=None) -> str:
@@ -218,11 +218,3 @@ def header_rows(cells: list[Cell], n_rows: int, n_cols: int) -> int:
         rows = 2
     rows = max([rows] + [c.rowspan for c in top if c.rowspan < n_rows])
     return min(rows, n_rows - 1)
-
-
-def _typed(text: str, locale: str) -> TypedValue:
-    try:
-        from services.values import parse_value
-    except ImportError:
-        return TypedValue("text" if text else "empty", text or None)
-    return parse_value(text, locale)
