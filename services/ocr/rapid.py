@@ -16,6 +16,7 @@ from services.model import Word
 from services.ocr.spacing import ink_columns, missing_space_positions
 
 # The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
+_ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 _FULLWIDTH_TO_ASCII = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
@@ -29,7 +30,9 @@ class RapidOcrEngine:
         # rapidocr_onnxruntime 1.4 takes settings as keyword arguments (Global ones unprefixed)
         # and copies the thread counts into the det/cls/rec sessions.
         threads_kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}
-        self._ocr = RapidOCR(print_verbose=False, **threads_kwargs)
+        # No text-direction classifier: table text is upright once the page is straightened,
+        # and on one-word crops it turns words upside down ("Pump" -> "dwnd").
+        self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
         rgb = np.asarray(image.convert("RGB"))
@@ -44,7 +47,21 @@ class RapidOcrEngine:
                 line_chars, char_boxes, char_scores = _restore_spaces(
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
-        return words
+        return _drop_echoes(words)
+
+
+def _drop_echoes(words: list[Word]) -> list[Word]:
+    """Without words that repeat part of a wider word over the same pixels: the detector
+    sometimes finds one glyph twice, in its own line and in its neighbour's ("558,095" and "5Open")."""
+    def echoes(small: Word, big: Word) -> bool:
+        if small is big or len(small.text) >= len(big.text) or small.text not in big.text:
+            return False
+        x0, y0, x1, y1 = small.bbox
+        inside_w = min(x1, big.bbox[2]) - max(x0, big.bbox[0])
+        inside_h = min(y1, big.bbox[3]) - max(y0, big.bbox[1])
+        return inside_w > _ECHO_OVERLAP * (x1 - x0) and inside_h > _ECHO_OVERLAP * (y1 - y0)
+
+    return [w for w in words if not any(echoes(w, other) for other in words)]
 
 
 def _quad_bbox(quad) -> tuple[float, float, float, float]:

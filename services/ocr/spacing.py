@@ -20,6 +20,10 @@ _MIN_SPACE_HEIGHTS = 0.22  # a space is at least this share of the line's height
 _MIN_SPACE_GAPS = 2.2      # ...and this many times the line's median blank run between letters
 _MIN_SPACE_PITCH = 1.3     # centres of the letters around a space: this many character pitches apart
 _MIN_CELL_GAP_HEIGHTS = 0.5  # a blank this share of the line's height wide splits any two characters
+_MIN_FIGURE_SPACE_HEIGHTS = 0.3  # beside a digit or bracket a space is this share of the height wide...
+_MIN_FIGURE_SPACE_GAPS = 2.2     # ...and this many median blank runs; beside a "1", whose side
+_MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these
+_OPENERS, _CLOSERS = "(+", ")"
 
 
 def ink_columns(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int, int]:
@@ -60,6 +64,25 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
             and not chars[i].isspace() and not chars[i + 1].isspace()}
     needed = max(_MIN_SPACE_HEIGHTS * height, _MIN_SPACE_GAPS * typical)
     pitch = float(np.median(np.diff(centres)))
-    return sorted(wide | {i for i, run in enumerate(runs)
-                          if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
-                          and chars[i].isalpha() and chars[i + 1].isalpha()})
+    words = {i for i, run in enumerate(runs)
+             if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
+             and chars[i].isalpha() and chars[i + 1].isalpha()}
+    figures = {i for i, run in enumerate(runs)
+               if _figure_pair(chars[i], chars[i + 1])
+               and run >= _figure_space(chars[i] + chars[i + 1], height, typical)}
+    return sorted(wide | words | figures)
+
+
+def _figure_pair(left: str, right: str) -> bool:
+    """Two characters, at least one of them a digit or bracket, that a word space may part:
+    "+44 20", "EUR 278", "(204) 507". Never around a decimal or group mark, "-" or "/"."""
+    if left.isalpha() and right.isalpha():
+        return False
+    return (left.isalnum() or left in _CLOSERS) and (right.isalnum() or right in _OPENERS)
+
+
+def _figure_space(pair: str, height: int, typical: float) -> float:
+    """The blank run that makes a space inside a figure ``pair``."""
+    if "1" in pair:
+        return max(_MIN_ONE_SPACE_HEIGHTS * height, _MIN_ONE_SPACE_GAPS * typical)
+    return max(_MIN_FIGURE_SPACE_HEIGHTS * height, _MIN_FIGURE_SPACE_GAPS * typical)

@@ -35,3 +35,24 @@ def test_a_space_already_read_is_not_doubled():
     chars = "(59.99) 59563"
     centres, ink = line(chars, 8, {6: 7, 7: 7})
     assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
+
+
+def test_digits_far_apart_get_a_space_and_a_wide_one_none():
+    chars = "+442053308082"
+    centres, ink = line(chars, 8, {2: 8, 4: 8, 8: 8})
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == [2, 4, 8]
+    chars = "2021"
+    centres, ink = line(chars, 8, {2: 4})  # the side bearings of a "1"
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
+
+
+def test_a_currency_code_or_bracket_is_parted_from_its_figures():
+    for chars, at in (("EUR278.64", 2), ("(204)507-8004", 4), ("Jun9,2023", 2)):
+        centres, ink = line(chars, 8, {at: 8})
+        assert missing_space_positions(list(chars), centres, ink, 0, 24) == [at], chars
+
+
+def test_no_space_around_decimal_and_group_marks_or_dashes():
+    for chars in ("1,234.56", "07582-4475", "21/03/2024"):
+        centres, ink = line(chars, 8, {i: 6 for i, c in enumerate(chars) if not c.isdigit()})
+        assert missing_space_positions(list(chars), centres, ink, 0, 24) == [], chars
