@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from services.model import Word
 from services.tables.textlines import TextLine, phrase_gap, phrases
 
 Interval = tuple[float, float]
@@ -159,12 +160,7 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
         return False
     if all(_DIGIT_GROUPS.fullmatch(a.text) and _GROUP_TAIL.fullmatch(b.text) for a, b in pairs):
         return False
-    lefts = [a for a, _ in pairs]
-    ends = [w.bbox[2] for w in lefts]
-    starts = [w.bbox[0] for w in lefts]
-    right_aligned = (max(ends) - min(ends) <= 0.25 * height
-                     and max(starts) - min(starts) >= 0.5 * height
-                     and sum(_numeric(w.text) for w in lefts) >= 0.5 * len(lefts))
+    right_aligned = _right_aligned_numbers([a for a, _ in pairs], height)
     spacing = [b.bbox[0] - a.bbox[2] for a, b in pairs]
     if strict:
         usual = float(np.median(spacing))
@@ -172,3 +168,14 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
     else:
         varies = max(spacing) - min(spacing) >= 0.5 * height
     return right_aligned or varies
+
+
+def _right_aligned_numbers(words: list[Word], height: float) -> bool:
+    """Mostly numbers of different widths whose right edges line up; a header above them,
+    aligned its own way, may be the one exception (``STRAY_ROWS``)."""
+    end = float(np.median([w.bbox[2] for w in words]))
+    aligned = [w for w in words if abs(w.bbox[2] - end) <= 0.25 * height]
+    starts = [w.bbox[0] for w in aligned]
+    return (len(words) - len(aligned) <= max(1, math.floor(STRAY_ROWS * len(words)))
+            and max(starts) - min(starts) >= 0.5 * height
+            and sum(_numeric(w.text) for w in aligned) >= 0.5 * len(aligned))

@@ -372,6 +372,23 @@ def test_a_word_read_across_a_packed_column_gap_does_not_close_it():
     assert [r[1:] for r in texts(table)[1:3]] == [["360,518", "Shipped"], ["562,763", "Closed"]]
 
 
+def test_packed_numbers_under_a_left_aligned_header_are_their_own_column():
+    """Right-aligned amounts 8 px from left-aligned names; the "Amount" header is left-aligned
+    (so it breaks the numbers' right edge) and one row reads the two cells as one word."""
+    rows = [["Part", "Amount", "Customer"], ["Battery", "265,908.34", "Dana Moreau"],
+            ["Charger", "326,174.67", "Oscar Kowalski"], ["Valve", "98.13", "Ivan Costa"],
+            ["Pump", "16,409.20", "Tariq Patel"], ["Cable", "6,180.91", "Gustav Moreau"],
+            ["Gadget", "35.11", "Lena Jensen"], ["Sensor", "24.41", "Rosa Kowalski"]]
+    words = layout(rows[:1], [20, 180, 308], "lll") + layout(rows[1:], [20, 300, 308], "lrl", top=56)
+    glued = [w for w in words if w.text in ("6,180.91", "Gustav")]
+    words = [w for w in words if w not in glued]
+    words.append(Word("6,180.91Gustav", (glued[0].bbox[0], glued[0].bbox[1], glued[1].bbox[2],
+                                          glued[1].bbox[3]), 0.5))
+    table = recover_tables(blank(), words)[0]
+    assert table.n_cols == 3
+    assert [row[1:] for row in texts(table)[:5]] == [row[1:] for row in rows[:5]]
+
+
 def test_header_over_a_rule_drawn_under_some_columns_spans_them():
     """A booktabs header: "Amounts" over a rule that runs under its three columns only."""
     image = blank(720, 260)
