@@ -251,6 +251,39 @@ def _signed(fmt: str, accounting: bool) -> str:
     return f"{fmt};({fmt})" if accounting else fmt
 
 
+def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str = "en"
+                       ) -> list[TypedValue]:
+    """``values`` (parsed from ``texts``, one column's cells) with group marks the OCR read as
+    decimal marks put right. In a column of whole numbers, some written with group marks
+    ("34,626"), where no number has a decimal part other than three digits, "835.778" and
+    "1,792.459" are 835,778 and 1,792,459: blur turns commas into points, and a column that
+    really held three decimals would not hold grouped whole numbers beside them."""
+    shapes = [_shape(v) for v in values]
+    known = [shape for shape in shapes if shape]
+    if (len(known) < 3 or not any(grouped and decimals == 0 for grouped, decimals in known)
+            or any(decimals not in (0, 3) for _, decimals in known)):
+        return values
+    decimal_comma = _uses_decimal_comma(locale.replace("-", "_").lower())
+    group, decimal = (".", ",") if decimal_comma else (",", ".")
+    settled = []
+    for text, value, shape in zip(texts, values, shapes):
+        if shape and shape[1] == 3:
+            at = text.rfind(decimal)
+            reread = parse_value(text[:at] + group + text[at + 1:], locale)
+            value = reread if reread.kind == value.kind else value
+        settled.append(value)
+    return settled
+
+
+def _shape(value: TypedValue) -> tuple[bool, int] | None:
+    """(grouped, decimal places) of a number or amount as written, read off its format."""
+    if value.kind not in ("number", "currency"):
+        return None
+    body = value.number_format.split(";")[0]
+    decimals = re.search(r"0\.(0+)", body)
+    return "#,##0" in body, len(decimals.group(1)) if decimals else 0
+
+
 # --- dates ---------------------------------------------------------------------------------
 
 def _parse_date(s: str, month_first: bool) -> TypedValue | None:

@@ -7,7 +7,7 @@ from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.regions import Region
 from services.tables.textlines import center, group_lines, phrase_gap, phrases, union_bbox
-from services.values import parse_value
+from services.values import parse_value, settle_group_marks
 
 _LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
 
@@ -82,12 +82,22 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
             confidence=min(w.confidence for w in words) if words else None,
         ))
     cells.sort(key=lambda c: (c.row, c.col))
+    _settle_columns(cells, grid.n_cols, locale)
     return Table(
         n_rows=grid.n_rows, n_cols=grid.n_cols, cells=cells,
         bbox=(grid.col_edges[0], grid.row_edges[0], grid.col_edges[-1], grid.row_edges[-1]),
         header_rows=header_rows(cells, grid.n_rows, grid.n_cols),
         title=" ".join(w.text for w in region.title.words) if region.title else None,
     )
+
+
+def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
+    """Values that only their column's other values can settle (see settle_group_marks)."""
+    for col in range(n_cols):
+        column = [c for c in cells if c.col == col and c.colspan == 1]
+        settled = settle_group_marks([c.text for c in column], [c.value for c in column], locale)
+        for cell, value in zip(column, settled):
+            cell.value = value
 
 
 def _merge_missing_rulings(grid: Grid, rulings: Rulings, merges: _Merges) -> None:

@@ -480,3 +480,9 @@ def test_two_level_header_inside_a_filled_band():
                             ["Router", "06454", "47.90", "site approval", "12762"]]
     spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
     assert spans[(0, 0)] == spans[(0, 4)] == (2, 1) and spans[(0, 1)] == (1, 3)
+
+
+def test_a_column_of_whole_numbers_settles_a_comma_read_as_a_point():
+    rows = [["Item", "Units"], ["Pump", "1,023,107"], ["Valve", "670.934"], ["Cable", "88"]]
+    table = recover_tables(blank(), layout(rows, [20, 400], "lr"))[0]
+    assert [row[1].value.value for row in table.grid()[1:]] == [1023107, 670934, 88]

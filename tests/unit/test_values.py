@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from services.values import parse_value
+from services.values import parse_value, settle_group_marks
 
 D = dt.date
 DT = dt.datetime
@@ -264,3 +264,25 @@ def test_group_and_decimal_marks_the_ocr_confused_are_reread(text, locale, value
 @pytest.mark.parametrize("text", ["555.123.4567", "192.168.100.200", "1.2.3", "2024.01.15"])
 def test_marks_are_not_reread_where_the_groups_do_not_fit(text):
     assert parse_value(text).kind in ("text", "date")
+
+
+def test_group_marks_read_as_points_are_settled_by_their_column():
+    texts = ["1,023,107", "670.934", "1,792.459", "88", "-12,345"]
+    values = [parse_value(t) for t in texts]
+    settled = settle_group_marks(texts, values)
+    assert [v.value for v in settled] == [1023107, 670934, 1792459, 88, -12345]
+    assert settled[1].number_format == "#,##0"
+
+
+def test_a_column_with_real_decimals_keeps_its_points():
+    for texts in (["1,023,107", "670.934", "12.5"],       # another decimal part: real decimals
+                  ["670.934", "0.125", "12.500"],          # no grouped whole number
+                  ["1,023,107", "670.934"]):               # too few numbers to tell
+        values = [parse_value(t) for t in texts]
+        assert settle_group_marks(texts, values) == values, texts
+
+
+def test_group_marks_follow_the_locale():
+    texts = ["1.023.107", "670,934", "88"]
+    settled = settle_group_marks(texts, [parse_value(t, "de") for t in texts], "de")
+    assert [v.value for v in settled] == [1023107, 670934, 88]
