@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.metadata import version as package_version
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from services.model import Word
 from services.ocr.spacing import ink_columns, missing_space_positions
@@ -35,7 +35,7 @@ class RapidOcrEngine:
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
-        rgb = np.asarray(image.convert("RGB"))
+        rgb = np.asarray(_dark_on_light(image))
         lines, _ = self._ocr(rgb[:, :, ::-1], return_word_box=True)
         gray = np.asarray(image.convert("L"))
         words: list[Word] = []
@@ -50,11 +50,18 @@ class RapidOcrEngine:
         return _drop_echoes(words)
 
 
+def _dark_on_light(image: Image.Image) -> Image.Image:
+    """The picture as the detector reads it best: a dark-mode page is inverted."""
+    rgb = image.convert("RGB")
+    return ImageOps.invert(rgb) if np.median(np.asarray(rgb.convert("L"))) < 128 else rgb
+
+
 def _drop_echoes(words: list[Word]) -> list[Word]:
     """Without words that repeat part of a wider word over the same pixels: the detector
     sometimes finds one glyph twice, in its own line and in its neighbour's ("558,095" and "5Open")."""
     def echoes(small: Word, big: Word) -> bool:
-        if small is big or len(small.text) >= len(big.text) or small.text not in big.text:
+        if small is big or len(small.text) >= len(big.text) \
+                or small.text.casefold() not in big.text.casefold():
             return False
         x0, y0, x1, y1 = small.bbox
         inside_w = min(x1, big.bbox[2]) - max(x0, big.bbox[0])

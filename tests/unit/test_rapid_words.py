@@ -1,8 +1,10 @@
-"""Words RapidOCR's detector found twice are kept once."""
+"""What RapidOCR is shown and which of its words are kept."""
 from __future__ import annotations
 
+from PIL import Image, ImageDraw
+
 from services.model import Word
-from services.ocr.rapid import _drop_echoes
+from services.ocr.rapid import _dark_on_light, _drop_echoes
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -16,3 +18,18 @@ def test_the_same_text_elsewhere_is_kept():
     number = Word("558,095", (230, 252, 305, 276), 0.98)
     five = Word("5", (400, 252, 410, 276), 0.9)
     assert _drop_echoes([number, five]) == [number, five]
+
+
+def test_an_echo_in_another_case_is_dropped():
+    month = Word("Nov", (100, 10, 140, 30), 0.98)
+    echo = Word("V", (128, 9, 141, 31), 0.6)
+    assert _drop_echoes([month, echo]) == [month]
+
+
+def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
+    dark = Image.new("RGB", (40, 20), (20, 24, 30))
+    ImageDraw.Draw(dark).text((2, 4), "42", fill=(230, 230, 230))
+    seen = _dark_on_light(dark)
+    assert seen.getpixel((0, 0)) == (235, 231, 225)
+    light = Image.new("RGB", (40, 20), "white")
+    assert _dark_on_light(light).getpixel((0, 0)) == (255, 255, 255)
