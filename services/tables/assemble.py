@@ -53,7 +53,7 @@ class _Merges:
 def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
              locale: str = "en") -> Table:
     merges = _Merges(grid.n_rows, grid.n_cols)
-    _merge_missing_rulings(grid, rulings, merges)
+    _merge_missing_rulings(grid, rulings, height, merges)
     _merge_spanning_text(region, grid, height, merges)
     _merge_over_partial_rules(grid, rulings, height, merges)
     _merge_header_groups(grid, height, merges)
@@ -100,20 +100,24 @@ def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
             cell.value = value
 
 
-def _merge_missing_rulings(grid: Grid, rulings: Rulings, merges: _Merges) -> None:
+def _merge_missing_rulings(grid: Grid, rulings: Rulings, height: float, merges: _Merges) -> None:
     """Join neighbours across a ruled boundary whose line is absent along their shared side.
 
     The line is looked for within a third of the neighbouring cells' size of the boundary,
     so a slightly skewed scan or photo still finds its lines.
     """
     cols, rows = grid.col_edges, grid.row_edges
-    for c in range(1, grid.n_cols):
-        if not grid.col_ruled[c]:
-            continue
+    missing: dict[int, list[int]] = {}
+    ruled = [c for c in range(1, grid.n_cols) if grid.col_ruled[c]]
+    for c in ruled:
         tol = max(2, int(0.3 * min(cols[c] - cols[c - 1], cols[c + 1] - cols[c])))
         for r in range(grid.n_rows):
             m = 0.2 * (rows[r + 1] - rows[r])
             if rulings.v_coverage(cols[c], rows[r] + m, rows[r + 1] - m, tol) < _LINE_PRESENT:
+                missing.setdefault(r, []).append(c)
+    for r, gone in missing.items():
+        if len(ruled) < 2 or len(gone) < len(ruled) or not _apart_in_columns(grid, r, height):
+            for c in gone:
                 merges.union((r, c - 1), (r, c))
     for r in range(1, grid.n_rows):
         if not grid.row_ruled[r]:
@@ -123,6 +127,14 @@ def _merge_missing_rulings(grid: Grid, rulings: Rulings, merges: _Merges) -> Non
             m = 0.2 * (cols[c + 1] - cols[c])
             if rulings.h_coverage(rows[r], cols[c] + m, cols[c + 1] - m, tol) < _LINE_PRESENT:
                 merges.union((r - 1, c), (r, c))
+
+
+def _apart_in_columns(grid: Grid, r: int, height: float) -> bool:
+    """Whether row ``r`` holds separate phrases in two or more columns. A row without a single
+    vertical rule is then not one merged cell but a header the rules do not reach (a filled
+    band above the ruled box): its text decides its cells."""
+    return len({grid.col_at((a + b) / 2) for line in grid.rows[r]
+                for a, b in line_runs(line, phrase_gap(height))}) >= 2
 
 
 def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Merges) -> None:

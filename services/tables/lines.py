@@ -19,6 +19,8 @@ from services.model import Word
 _MIN_CONTRAST = 10  # grey levels a line must differ from its surroundings
 _MAX_THICKNESS = 7  # px; anything thicker is a filled area, not a rule
 _NOISE_FACTOR = 3   # a line stands out of noise by this many times the noise's median black-hat
+_SLANT_STEP = 0.5   # of the text height: most step, sideways or along, between pieces of one
+_SLANT_PIECE = 2.5  # slanted rule, each at least this long (shorter ones may be noise)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,33 @@ def detect_rulings(image: Image.Image, words: list[Word], text_height: float) ->
     h_mask, horizontal = _rulings(gray, thin, min_len, 1.5 * text_height, boxes)
     v_mask, vertical = _rulings(np.ascontiguousarray(gray.T), thin, min_len, 1.2 * text_height,
                                 boxes[:, [1, 0, 3, 2]])
-    return Rulings(gray, h_mask, v_mask.T, horizontal, vertical)
+    return Rulings(gray, h_mask, v_mask.T, _join_slanted(horizontal, text_height),
+                   _join_slanted(vertical, text_height))
+
+
+def _join_slanted(segments: list[Segment], text_height: float) -> list[Segment]:
+    """One ruling for the pieces of a slanted line: a photographed page leans, and the opening
+    along the line cuts a rule that drifts across rows into pieces that follow each other
+    end to start a little to one side. The joined ruling sits at their length-weighted mean."""
+    chains: list[list[Segment]] = []
+    step = _SLANT_STEP * text_height
+    for seg in sorted(segments, key=lambda s: s.start):
+        chain = next((c for c in chains
+                      if min(seg.end - seg.start, c[-1].end - c[-1].start) >= _SLANT_PIECE * text_height
+                      and abs(seg.pos - c[-1].pos) <= step
+                      and -text_height <= seg.start - c[-1].end <= step), None)
+        if chain is None:
+            chains.append([seg])
+        else:
+            chain.append(seg)
+    joined = []
+    for chain in chains:
+        lengths = [s.end - s.start for s in chain]
+        joined.append(Segment(
+            float(np.average([s.pos for s in chain], weights=lengths)), chain[0].start,
+            max(s.end for s in chain), float(np.average([s.thickness for s in chain], weights=lengths))))
+    joined.sort(key=lambda s: (s.pos, s.start))
+    return joined
 
 
 def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,

@@ -13,6 +13,9 @@ from services.tables.lines import Rulings
 from services.tables.textlines import TextLine, center, group_lines, phrase_gap, union_bbox
 
 
+_HEADER_GAP = 0.75  # of the text height: most blank between a header line and the box below
+
+
 @dataclass
 class Region:
     lines: list[TextLine]
@@ -30,8 +33,18 @@ def find_regions(words: list[Word], rulings: Rulings, height: float) -> list[Reg
         owner = next((i for i, b in enumerate(boxes)
                       if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
         (inside[owner] if owner is not None else free).append(word)
-    units = [Region(group_lines(ws), box, True) for box, ws in zip(boxes, inside) if ws]
-    for block in _blocks(group_lines(free), [r.bbox for r in units], height):
+    free_lines = group_lines(free)
+    units = []
+    for box, ws in zip(boxes, inside):
+        if not ws:
+            continue
+        header = _header_above(box, free_lines, height)
+        if header is not None:
+            free_lines.remove(header)
+            ws = ws + header.words
+            box = (box[0], header.y0, box[2], box[3])
+        units.append(Region(group_lines(ws), box, True))
+    for block in _blocks(free_lines, [r.bbox for r in units], height):
         units += [_text_region(part) for part in _split_leading_prose(block, height)]
     units.sort(key=lambda r: r.bbox[1])
     return _attach_titles(units, height)
@@ -75,6 +88,19 @@ def ruled_boxes(rulings: Rulings, height: float) -> list[BBox]:
                 and w >= 2 * height and h >= 1.2 * height:
             boxes.append((float(x), float(y), float(x + w), float(y + h)))
     return [b for b in boxes if not any(o is not b and _contains(b, o) for o in boxes)]
+
+
+def _header_above(box: BBox, lines: list[TextLine], height: float) -> TextLine | None:
+    """A line of several phrases sitting right on top of a ruled box and within its width:
+    the header row of a table whose header band is filled, so that its own rules (light on
+    dark, or none) are not found and the box starts below it."""
+    above = [line for line in lines if line.y1 <= box[1] + 0.25 * height
+             and box[1] - line.y1 <= _HEADER_GAP * height
+             and line.x0 >= box[0] - 0.5 * height and line.x1 <= box[2] + 0.5 * height]
+    if not above:
+        return None
+    line = max(above, key=lambda l: l.y1)
+    return line if len(line_runs(line, phrase_gap(height))) >= 2 else None
 
 
 def _contains(outer: BBox, inner: BBox) -> bool:

@@ -513,3 +513,38 @@ def test_photo_a_few_degrees_askew_is_straightened_first(ocr, degrees):
     tables = convert_image(png_bytes(photo), ocr, max_pixels=50_000_000).tables
     assert len(tables) == 1
     assert texts(tables[0]) == REGIONS
+
+
+def test_filled_header_band_above_a_ruled_box_is_its_header_row(ocr):
+    """The header sits in a dark band whose rules are not drawn; the grid's lines start
+    under it. The header is the table's first row, one cell per column, not a table of its own."""
+    rows = [["Contact", "Part", "Postcode", "Share"], ["Yara Tanaka", "Sensor", "91735", "73.1%"],
+            ["Victor Moreau", "Valve", "30787", "-2%"], ["Gustav Schmidt", "Monitor", "79555", "-22%"]]
+    widths = [300, 200, 200, 160]
+    image, draw = canvas(960, 320)
+    draw.rectangle([20, 20, 20 + sum(widths), 76], fill=(70, 100, 130))
+    draw_table(draw, 20, 20, rows[:1], widths, Style(rules="none", fg=(230, 230, 230)))
+    draw_table(draw, 20, 76, rows[1:], widths, Style(line=(110, 110, 110), line_w=1,
+                                                      bold_header=False, align="llrr"))
+    tables = recover(ocr, image)
+    assert len(tables) == 1
+    assert texts(tables[0]) == rows
+
+
+def test_a_slanted_rule_cut_into_pieces_is_one_ruling():
+    """A photographed grid leans: its first vertical rule drifts 24 px over the table's
+    height and is found in three pieces; they make one column boundary, while short
+    strokes of noise beside each other stay apart."""
+    from services.tables.lines import detect_rulings
+
+    image, draw = canvas(600, 420)
+    for i, (x, y0, y1) in enumerate([(100, 40, 160), (110, 150, 270), (120, 260, 380)]):
+        draw.line([(x, y0), (x, y1)], fill=(0, 0, 0), width=2)
+    for x in (300, 306, 312):
+        draw.line([(x, 100 + (x - 300) * 4), (x, 125 + (x - 300) * 4)], fill=(0, 0, 0), width=2)
+    draw.line([(500, 40), (500, 380)], fill=(0, 0, 0), width=2)
+    vertical = detect_rulings(image, [], 20).vertical
+    slanted = [s for s in vertical if 90 <= s.pos <= 130]
+    assert len(slanted) == 1 and slanted[0].start <= 45 and slanted[0].end >= 375
+    assert 105 <= slanted[0].pos <= 115
+    assert len([s for s in vertical if 295 <= s.pos <= 315]) == 3
