@@ -121,9 +121,18 @@ def parse_value(text: str, locale: str = "en") -> TypedValue:
 
 
 def _parse_misread_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
-    """A number the OCR garbled in one of two common ways, read as meant; None otherwise."""
-    fixed = _reread_marks(_close_stray_spaces(s), decimal_comma)
+    """A number the OCR garbled in one of three common ways, read as meant; None otherwise."""
+    fixed = _reread_pound(_reread_marks(_close_stray_spaces(s), decimal_comma))
     return _parse_numeric(fixed, decimal_comma) if fixed != s else None
+
+
+_POUND_AS_F_RE = re.compile(r"^(?P<sign>[-(]?)f(?=\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?$|\d{3,}\)?$|\d+\.\d\d\)?$)")
+
+
+def _reread_pound(s: str) -> str:
+    """"£" read as "f" ("f127", "-f4,174.31"): only before an amount shaped like money (three
+    or more digits, digit groups or two decimals), so "f2.8" stays text."""
+    return _POUND_AS_F_RE.sub(lambda m: m["sign"] + "£", s, count=1)
 
 
 _SPACE_BEFORE_MARK_RE = re.compile(r"(?<=\d)\s+(?=[.,])")

@@ -71,6 +71,12 @@ def _drop_echoes(words: list[Word]) -> list[Word]:
     return [w for w in words if not any(echoes(w, other) for other in words)]
 
 
+def _letter_o(text: str) -> str:
+    """"0" read for a capital "O" that starts a word of small letters ("0verdue", "0ct")."""
+    return "O" + text[1:] if len(text) >= 3 and text[0] == "0" and text[1:3].isalpha() \
+        and text[1:3].islower() else text
+
+
 def _quad_bbox(quad) -> tuple[float, float, float, float]:
     xs = [float(p[0]) for p in quad]
     ys = [float(p[1]) for p in quad]
@@ -105,7 +111,7 @@ def _split_line(quad, text, score, char_boxes, chars, char_scores) -> list[Word]
         if not current:
             return
         boxes = [_quad_bbox(char_boxes[i]) for i in current]
-        word_text = "".join(chars[i] for i in current).strip()
+        word_text = _letter_o("".join(chars[i] for i in current).strip())
         confs = [float(char_scores[i]) for i in current] if char_scores else [score]
         if word_text:
             words.append(Word(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from services.model import Word
-from services.ocr.rapid import _dark_on_light, _drop_echoes
+from services.ocr.rapid import _dark_on_light, _drop_echoes, _letter_o
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -33,3 +33,8 @@ def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
     assert seen.getpixel((0, 0)) == (235, 231, 225)
     light = Image.new("RGB", (40, 20), "white")
     assert _dark_on_light(light).getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_a_zero_starting_a_lowercase_word_is_the_letter_o():
+    assert [_letter_o(t) for t in ("0verdue", "0ct", "0scar", "007", "0x1F", "0", "0k")] == [
+        "Overdue", "Oct", "Oscar", "007", "0x1F", "0", "0k"]

@@ -286,3 +286,15 @@ def test_group_marks_follow_the_locale():
     texts = ["1.023.107", "670,934", "88"]
     settled = settle_group_marks(texts, [parse_value(t, "de") for t in texts], "de")
     assert [v.value for v in settled] == [1023107, 670934, 88]
+
+
+@pytest.mark.parametrize("text, value, fmt", [
+    ("f127", 127, '"£"0'), ("-f4,174.31", -4174.31, '"£"#,##0.00'), ("f418.13", 418.13, '"£"0.00')])
+def test_a_pound_sign_read_as_f_before_an_amount_is_a_pound(text, value, fmt):
+    typed = parse_value(text)
+    assert (typed.kind, typed.value, typed.number_format) == ("currency", value, fmt)
+
+
+@pytest.mark.parametrize("text", ["f2.8", "f1", "F100", "fee", "f12"])
+def test_f_before_a_short_number_or_word_stays_text(text):
+    assert parse_value(text).kind == "text"
