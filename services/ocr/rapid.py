@@ -13,7 +13,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from services.model import Word
-from services.ocr.spacing import ink_columns, missing_space_positions
+from services.ocr.letter_case import restore_capitals
+from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
 # The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
@@ -44,7 +45,7 @@ class RapidOcrEngine:
             text = text.translate(_FULLWIDTH_TO_ASCII)
             line_chars = [c.translate(_FULLWIDTH_TO_ASCII) for c in line_chars] if line_chars else line_chars
             if char_boxes and line_chars and len(char_boxes) == len(line_chars):
-                line_chars, char_boxes, char_scores = _restore_spaces(
+                line_chars, char_boxes, char_scores = _read_from_ink(
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
         return _drop_echoes(words)
@@ -83,17 +84,19 @@ def _quad_bbox(quad) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _restore_spaces(gray, line_box, chars, char_boxes, char_scores):
-    """``chars`` with the word spaces the recogniser dropped put back (see services.ocr.spacing)."""
-    ink, left, height = ink_columns(gray, line_box)
+def _read_from_ink(gray, line_box, chars, char_boxes, char_scores):
+    """``chars`` with the word spaces the recogniser dropped and the capitals it read small put
+    back from the pixels (see services.ocr.spacing and services.ocr.letter_case)."""
+    mask, left = ink_mask(gray, line_box)
     centres = [(b[0] + b[2]) / 2 for b in map(_quad_bbox, char_boxes)]
     scores = list(char_scores) if char_scores and len(char_scores) == len(chars) else None
-    for i in reversed(missing_space_positions(chars, centres, ink, left, height)):
+    for i in reversed(missing_space_positions(chars, centres, ink_columns(mask), left, mask.shape[0])):
         chars.insert(i + 1, " ")
         char_boxes.insert(i + 1, char_boxes[i])
+        centres.insert(i + 1, centres[i])
         if scores is not None:
             scores.insert(i + 1, scores[i])
-    return chars, char_boxes, scores
+    return restore_capitals(chars, centres, mask, left), char_boxes, scores
 
 
 def _split_line(quad, text, score, char_boxes, chars, char_scores) -> list[Word]:

@@ -26,19 +26,27 @@ _MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, the
 _OPENERS, _CLOSERS = "(+", ")"
 
 
-def ink_columns(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int, int]:
-    """Per column of the line's box, whether its middle rows hold ink; with the box's left x and
-    height. Ink is measured against the line's own contrast, so faint or blurred text counts."""
+def ink_mask(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int]:
+    """Which pixels of the line's box hold ink, with the box's left x. Ink is measured against
+    the contrast of the box's middle rows, so faint or blurred text counts."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0 = max(0, x0), max(0, y0)
     crop = gray[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)].astype(np.int16)
     height = crop.shape[0]
     core = crop[int(height * 0.15):int(height * 0.85) + 1]
     if core.size == 0:
-        return np.ones(crop.shape[1], dtype=bool), x0, height
-    deviation = np.abs(core - np.median(crop))
-    threshold = max(_MIN_INK_CONTRAST, _INK_SHARE * float(np.percentile(deviation, 99)))
-    return (deviation > threshold).any(axis=0), x0, height
+        return np.ones(crop.shape, dtype=bool), x0
+    deviation = np.abs(crop - np.median(crop))
+    core_deviation = deviation[int(height * 0.15):int(height * 0.85) + 1]
+    threshold = max(_MIN_INK_CONTRAST, _INK_SHARE * float(np.percentile(core_deviation, 99)))
+    return deviation > threshold, x0
+
+
+def ink_columns(mask: np.ndarray) -> np.ndarray:
+    """Per column of a line's ink mask, whether its middle rows hold ink."""
+    height = mask.shape[0]
+    core = mask[int(height * 0.15):int(height * 0.85) + 1]
+    return core.any(axis=0) if core.size else np.ones(mask.shape[1], dtype=bool)
 
 
 def _longest_blank_run(ink: np.ndarray) -> int:
