@@ -23,7 +23,7 @@ _MIN_CELL_GAP_HEIGHTS = 0.5  # a blank this share of the line's height wide spli
 _MIN_FIGURE_SPACE_HEIGHTS = 0.3  # beside a digit or bracket a space is this share of the height wide...
 _MIN_FIGURE_SPACE_GAPS = 2.2     # ...and this many median blank runs; beside a "1", whose side
 _MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these
-_OPENERS, _CLOSERS = "(+", ")"
+_OPENERS, _CLOSERS = "(+", ")%"
 
 
 def ink_mask(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, int]:
@@ -83,7 +83,7 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
 
 def _figure_pair(left: str, right: str) -> bool:
     """Two characters, at least one of them a digit or bracket, that a word space may part:
-    "+44 20", "EUR 278", "(204) 507". Never around a decimal or group mark, "-" or "/"."""
+    "+44 20", "EUR 278", "(204) 507", "15% 89538". Never around a decimal or group mark, "-" or "/"."""
     if left.isalpha() and right.isalpha():
         return False
     return (left.isalnum() or left in _CLOSERS) and (right.isalnum() or right in _OPENERS)

@@ -46,8 +46,8 @@ def test_digits_far_apart_get_a_space_and_a_wide_one_none():
     assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
 
 
-def test_a_currency_code_or_bracket_is_parted_from_its_figures():
-    for chars, at in (("EUR278.64", 2), ("(204)507-8004", 4), ("Jun9,2023", 2)):
+def test_a_currency_code_bracket_or_percent_sign_is_parted_from_its_neighbour():
+    for chars, at in (("EUR278.64", 2), ("(204)507-8004", 4), ("Jun9,2023", 2), ("15%89538", 2)):
         centres, ink = line(chars, 8, {at: 8})
         assert missing_space_positions(list(chars), centres, ink, 0, 24) == [at], chars
 
