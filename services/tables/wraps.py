@@ -14,6 +14,8 @@ from services.tables.textlines import TextLine
 
 WRAP_PITCH = 0.8  # a wrapped line sits closer than this fraction of the row pitch
 FULL_ROW = 0.6  # a line filling this share of the columns reads as a row of its own
+_SAME_LINE = 0.6  # share of a line's height inside another line that makes it part of it
+_LEAD_MARGIN = 0.3  # of the text height: a leading wrap is this much closer to the row below
 
 
 @dataclass
@@ -65,11 +67,64 @@ class Wraps:
                 continue
             rows.append([cluster[0]])
             for line in cluster[1:]:
-                if self.continues(rows[-1], line):
+                if self.same_line(rows[-1], line) or self.continues(rows[-1], line):
                     rows[-1].append(line)
                 else:
                     rows.append([line])
-        return rows
+        return self._join_leading_wraps(rows)
+
+    def same_line(self, row: list[TextLine], line: TextLine) -> bool:
+        """``line`` is a piece of the row's last line that the line grouping left apart (a
+        leaning photo): it lies within that line's height, in columns the row leaves empty."""
+        last = row[-1]
+        inside = min(last.y1, line.y1) - max(last.y0, line.y0)
+        return (inside >= _SAME_LINE * (line.y1 - line.y0)
+                and not set(self.columns(line.words)) & set(self.columns(
+                    [w for upper in row for w in upper.words])))
+
+    def _join_leading_wraps(self, rows: list[list[TextLine]]) -> list[list[TextLine]]:
+        """Rows that are the first lines of a wrapped cell in the row below, whose other cells are
+        vertically centred beside it: words only, in columns the row below fills and lined up
+        with its text there, and clearly closer to it than to the row above."""
+        out: list[list[TextLine]] = []
+        for i, row in enumerate(rows):
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            if below is not None and out and self._leads(out[-1], row, below):
+                rows[i + 1] = row + below
+                continue
+            out.append(row)
+        return out
+
+    def _leads(self, above: list[TextLine], row: list[TextLine], below: list[TextLine]) -> bool:
+        words = [w for line in row for w in line.words]
+        if any(self.full(line) for line in row) or not all(_wordy([w]) for w in words):
+            return False
+        gap_above = row[0].y0 - above[-1].y1
+        gap_below = below[0].y0 - row[-1].y1
+        if below[0].center - row[-1].center > 1.8 * self.height \
+                or gap_above - gap_below < _LEAD_MARGIN * self.height:
+            return False
+        cols = self.columns(words)
+        under = self.columns([w for line in below for w in line.words])
+        return set(cols) <= set(under) and all(
+            any(c.isalpha() for w in under[col] for c in w.text)
+            and _aligned(words_in, under[col], 0.6 * self.height)
+            for col, words_in in cols.items()) and self._centred(row + below)
+
+    def _centred(self, lines: list[TextLine]) -> bool:
+        """Every cell of one line sits halfway down the lines (a section label above a row
+        does not: the row's other cells are then level with its last line)."""
+        middle = (lines[0].center + lines[-1].center) / 2
+        at: dict[int, list[Word]] = {}
+        count: dict[int, int] = {}
+        for line in lines:
+            for col, words in self.columns(line.words).items():
+                at.setdefault(col, []).extend(words)
+                count[col] = count.get(col, 0) + 1
+        singles = [words for col, words in at.items() if count[col] == 1]
+        return bool(singles) and all(
+            abs((min(w.bbox[1] for w in ws) + max(w.bbox[3] for w in ws)) / 2 - middle)
+            <= 0.35 * self.height for ws in singles)
 
     def one_row(self, lines: list[TextLine], header: bool = False) -> bool:
         """Wrapped cells with the other cells top-aligned or vertically centred beside them.

@@ -486,3 +486,57 @@ def test_a_column_of_whole_numbers_settles_a_comma_read_as_a_point():
     rows = [["Item", "Units"], ["Pump", "1,023,107"], ["Valve", "670.934"], ["Cable", "88"]]
     table = recover_tables(blank(), layout(rows, [20, 400], "lr"))[0]
     assert [row[1].value.value for row in table.grid()[1:]] == [1023107, 670934, 88]
+
+
+# RapidOCR's boxes for the top of a generated photo (straightened; mono font, JPEG): notes
+# wrap over two to four lines and the other cells sit halfway down each row. In the Elif
+# Tanaka row the first notes line is closer to the row below than to the one above, and the
+# city was read as a line of its own, a few pixels below the name.
+_CENTRED_ROWS_OCR = [
+    ('city', (584, 43, 626, 79)), ('Ref', (249, 47, 281, 73)), ('Name', (43, 48, 87, 75)),
+    ('Phone', (702, 49, 759, 74)), ('Comment', (363, 51, 440, 72)),
+    ('contract', (365, 81, 451, 108)), ('awaiting', (464, 81, 552, 108)),
+    ('Chen', (49, 93, 91, 120)), ('Evans', (101, 93, 157, 120)), ('007433', (251, 94, 314, 118)),
+    ('Detroit', (583, 94, 658, 118)), ('(669)', (708, 94, 759, 118)),
+    ('455-1826', (772, 94, 855, 118)), ('scheduled', (365, 107, 462, 132)),
+    ('week', (474, 107, 518, 132)), ('warehouse', (369, 141, 464, 164)),
+    ('ordered', (476, 141, 552, 164)), ('contract', (367, 162, 454, 190)),
+    ('the', (465, 162, 496, 190)), ('of', (508, 162, 531, 190)), ('Alice', (52, 164, 105, 188)),
+    ('Kowalski', (116, 164, 203, 188)), ('07098', (254, 164, 309, 188)),
+    ('East', (585, 164, 630, 189)), ('(274)', (709, 164, 762, 187)),
+    ('186-4640', (774, 164, 857, 187)), ('shipment', (370, 191, 455, 211)),
+    ('site', (466, 191, 509, 211)), ('week', (523, 191, 564, 211)), ('list', (373, 219, 412, 246)),
+    ('warehouse', (425, 219, 520, 246)), ('Seattle', (592, 231, 665, 258)),
+    ('Rosa', (55, 233, 98, 257)), ('Jensen', (111, 233, 174, 257)), ('02055', (256, 233, 311, 257)),
+    ('(348)', (710, 233, 763, 256)), ('569-9514', (775, 233, 858, 256)),
+    ('customs', (371, 244, 447, 269)), ('review', (459, 244, 524, 269)),
+    ('supplier', (372, 276, 459, 302)), ('ordered', (471, 276, 547, 302)),
+    ('Victor', (59, 287, 124, 313)), ('Olsen', (134, 287, 189, 313)),
+    ('South', (593, 287, 645, 312)), ('001654', (259, 288, 326, 312)),
+    ('(316)', (713, 289, 766, 312)), ('699-8641', (774, 289, 862, 312)),
+    ('review', (377, 301, 439, 324)), ('next', (450, 301, 491, 324)),
+    ('renewal', (376, 332, 449, 356)), ('site', (464, 332, 503, 356)),
+    ('warehouse', (378, 355, 474, 382)), ('packing', (485, 355, 559, 382)),
+    ('Elif', (64, 365, 107, 393)), ('Tanaka', (118, 365, 183, 393)),
+    ('(828)', (714, 365, 765, 392)), ('613-5491', (778, 365, 861, 392)),
+    ('07780', (267, 367, 319, 392)), ('East', (596, 367, 637, 393)),
+    ('contract', (380, 379, 463, 405)), ('the', (476, 379, 505, 405)),
+    ('customs', (378, 402, 453, 430)), ('approval', (464, 402, 552, 430)),
+    ('and', (380, 436, 412, 459)), ('delayed', (426, 436, 496, 459)), ('for', (511, 436, 541, 459)),
+    ('North', (598, 458, 650, 483)), ('(381)', (717, 458, 768, 481)),
+    ('661-9231', (778, 458, 866, 481)), ('Dana', (70, 459, 111, 483)),
+    ('Rossi', (126, 459, 177, 483)), ('03638', (271, 459, 321, 483)),
+    ('awaiting', (381, 461, 466, 484)), ('team', (477, 461, 522, 484)),
+    ('quarterly', (385, 481, 478, 507)), ('finance', (489, 481, 564, 507)),
+]
+
+
+def test_wrapped_cells_with_the_other_cells_centred_beside_them():
+    words = [Word(text, box, 0.9) for text, box in _CENTRED_ROWS_OCR]
+    table = recover_tables(blank(1168, 771), words)[0]
+    assert texts(table)[4:] == [
+        ["Victor Olsen", "001654", "supplier ordered review next", "South", "(316) 699-8641"],
+        ["Elif Tanaka", "07780", "renewal site warehouse packing contract the customs approval",
+         "East", "(828) 613-5491"],
+        ["Dana Rossi", "03638", "and delayed for awaiting team quarterly finance", "North",
+         "(381) 661-9231"]]
