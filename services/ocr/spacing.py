@@ -22,7 +22,8 @@ _MIN_SPACE_PITCH = 1.3     # centres of the letters around a space: this many ch
 _MIN_CELL_GAP_HEIGHTS = 0.5  # a blank this share of the line's height wide splits any two characters
 _MIN_FIGURE_SPACE_HEIGHTS = 0.3  # beside a digit or bracket a space is this share of the height wide...
 _MIN_FIGURE_SPACE_GAPS = 2.2     # ...and this many median blank runs; beside a "1", whose side
-_MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these
+_MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these; after a
+_MIN_CLOSER_SPACE_HEIGHTS, _MIN_CLOSER_SPACE_GAPS = 0.2, 2.5  # ")" or "%", which ends a word
 _OPENERS, _CLOSERS = "(+", ")%"
 
 
@@ -91,6 +92,8 @@ def _figure_pair(left: str, right: str) -> bool:
 
 def _figure_space(pair: str, height: int, typical: float) -> float:
     """The blank run that makes a space inside a figure ``pair``."""
+    if pair[0] in _CLOSERS:
+        return max(_MIN_CLOSER_SPACE_HEIGHTS * height, _MIN_CLOSER_SPACE_GAPS * typical)
     if "1" in pair:
         return max(_MIN_ONE_SPACE_HEIGHTS * height, _MIN_ONE_SPACE_GAPS * typical)
     return max(_MIN_FIGURE_SPACE_HEIGHTS * height, _MIN_FIGURE_SPACE_GAPS * typical)

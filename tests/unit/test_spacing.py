@@ -56,3 +56,11 @@ def test_no_space_around_decimal_and_group_marks_or_dashes():
     for chars in ("1,234.56", "07582-4475", "21/03/2024"):
         centres, ink = line(chars, 8, {i: 6 for i, c in enumerate(chars) if not c.isdigit()})
         assert missing_space_positions(list(chars), centres, ink, 0, 24) == [], chars
+
+
+def test_a_closing_bracket_needs_less_blank_to_end_a_word():
+    chars = "(660)882-6764"
+    centres, ink = line(chars, 8, {4: 3})  # 5 px blank after ")" in 24 px small text
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == [4]
+    centres, ink = line(chars, 8, {4: 1})
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
