@@ -10,14 +10,16 @@ from __future__ import annotations
 from importlib.metadata import version as package_version
 
 import numpy as np
-from PIL import Image, ImageOps
+import cv2
+from PIL import Image, ImageFilter, ImageOps
 
 from services.model import Word
 from services.ocr.letter_case import restore_capitals
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
-# The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
+_NOISY = 6.0  # grey levels of grain (see _noise_sigma) above which the detector gets a smoothed copy
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
+# The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
 _FULLWIDTH_TO_ASCII = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
@@ -52,9 +54,21 @@ class RapidOcrEngine:
 
 
 def _dark_on_light(image: Image.Image) -> Image.Image:
-    """The picture as the detector reads it best: a dark-mode page is inverted."""
+    """The picture as the detector reads it best: a dark-mode page is inverted, and grain
+    strong enough to break up strokes (sensor noise in a dim photo) is smoothed away."""
     rgb = image.convert("RGB")
-    return ImageOps.invert(rgb) if np.median(np.asarray(rgb.convert("L"))) < 128 else rgb
+    gray = np.asarray(rgb.convert("L"))
+    if np.median(gray) < 128:
+        rgb = ImageOps.invert(rgb)
+    if _noise_sigma(gray) >= _NOISY:
+        rgb = ImageOps.autocontrast(rgb.filter(ImageFilter.GaussianBlur(1.5)), cutoff=1)
+    return rgb
+
+
+def _noise_sigma(gray: np.ndarray) -> float:
+    """Grain of the picture in grey levels: robust spread of pixel minus 3x3 median."""
+    residual = np.abs(gray.astype(np.int16) - cv2.medianBlur(gray, 3).astype(np.int16))
+    return 1.4826 * float(np.median(residual))
 
 
 def _drop_echoes(words: list[Word]) -> list[Word]:

@@ -1,10 +1,11 @@
 """What RapidOCR is shown and which of its words are kept."""
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from services.model import Word
-from services.ocr.rapid import _dark_on_light, _drop_echoes, _letter_o
+from services.ocr.rapid import _dark_on_light, _drop_echoes, _letter_o, _noise_sigma
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -38,3 +39,16 @@ def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
 def test_a_zero_starting_a_lowercase_word_is_the_letter_o():
     assert [_letter_o(t) for t in ("0verdue", "0ct", "0scar", "007", "0x1F", "0", "0k")] == [
         "Overdue", "Oct", "Oscar", "007", "0x1F", "0", "0k"]
+
+
+def test_a_grainy_photo_reaches_the_detector_smoothed_and_a_clean_one_untouched():
+    rng = np.random.default_rng(7)
+    page = Image.new("RGB", (200, 60), (150, 150, 150))
+    ImageDraw.Draw(page).text((10, 20), "Monitor 57701", fill=(110, 110, 110))
+    grain = rng.normal(0, 25, (60, 200, 1))
+    grainy = Image.fromarray(np.clip(np.asarray(page) + grain, 0, 255).astype(np.uint8))
+    before = _noise_sigma(np.asarray(grainy.convert("L")))
+    assert before >= 6
+    assert _noise_sigma(np.asarray(_dark_on_light(grainy).convert("L"))) < 0.25 * before
+    assert _noise_sigma(np.asarray(page.convert("L"))) < 6
+    assert _dark_on_light(page).tobytes() == page.tobytes()
