@@ -54,7 +54,7 @@ class RapidOcrEngine:
 
 
 def _dark_on_light(image: Image.Image) -> Image.Image:
-    """The picture as the detector reads it best: a dark-mode page is inverted, and grain
+    """The picture as RapidOCR reads it best: a dark-mode page is inverted, and grain
     strong enough to break up strokes (sensor noise in a dim photo) is smoothed away."""
     rgb = image.convert("RGB")
     gray = np.asarray(rgb.convert("L"))
