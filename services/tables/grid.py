@@ -13,11 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.tables.columns import find_column_gaps, line_runs
-from services.tables.lines import Rulings
+from services.tables.lines import Rulings, Segment
 from services.tables.regions import Region
 from services.tables.rows import build_rows, fold_centred_header
 from services.tables.stripes import fill_edges
 from services.tables.textlines import TextLine, phrase_gap
+
+
+_FLOATING_RULE = 0.35  # of a ruled box's height: shortest vertical rule touching neither edge
 
 
 @dataclass
@@ -70,7 +73,8 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     if region.ruled:
         v_lines = _cluster([s.pos for s in rulings.vertical
                             if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
-                            and min(s.end, y1) - max(s.start, y0) >= height], tol)
+                            and min(s.end, y1) - max(s.start, y0) >= height
+                            and _frames_cells(s, y0, y1, height)], tol)
     col_edges, col_ruled, col_hard, text_gaps = _columns(region.lines, v_lines, tx0, tx1,
                                                          height, region.ruled)
     lo, hi = _trim(col_edges, [(w.bbox[0] + w.bbox[2]) / 2 for w in words])
@@ -101,6 +105,15 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     row_ruled = [ruled(e) for e in rows.edges]
     return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard,
                 header_spans)
+
+
+def _frames_cells(segment: Segment, y0: float, y1: float, height: float) -> bool:
+    """A vertical rule inside a ruled box reaches the box's top or bottom edge, or runs a good
+    part of its height (a rule between merged rows). A short stretch floating in the middle is
+    glyph strokes stacked over a few rows and joined through the row rules by blur: the stems
+    of "£" over three right-aligned amounts."""
+    return (segment.start <= y0 + height or segment.end >= y1 - height
+            or segment.end - segment.start >= _FLOATING_RULE * (y1 - y0))
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:

@@ -540,3 +540,21 @@ def test_wrapped_cells_with_the_other_cells_centred_beside_them():
          "East", "(828) 613-5491"],
         ["Dana Rossi", "03638", "and delayed for awaiting team quarterly finance", "North",
          "(381) 661-9231"]]
+
+
+def test_a_short_stroke_floating_inside_a_ruled_box_is_not_a_column_rule():
+    """Blur joins the stems of "£" over three right-aligned amounts, through the row rules,
+    into a 2-row vertical stroke in the middle of a grid; it does not split the column."""
+    rows = [["Part", "Price", "Status"], ["Filter", "", "Open"], ["Adapter", "20,682", "Overdue"],
+            ["Monitor", "7,600", "Pending"], ["Widget", "1,855", "Draft"], ["Cable", "946", "Closed"],
+            ["Valve", "12", "Paid"]]
+    image = blank(620, 320)
+    draw = ImageDraw.Draw(image)
+    for r in range(len(rows) + 1):
+        draw.line([(10, 10 + 40 * r), (600, 10 + 40 * r)], fill=(0, 0, 0), width=1)
+    for x in (10, 200, 400, 600):
+        draw.line([(x, 10), (x, 10 + 40 * len(rows))], fill=(0, 0, 0), width=1)
+    draw.line([(300, 95), (300, 165)], fill=(0, 0, 0), width=1)
+    words = layout(rows, [20, 390, 410], "lrl", top=20, pitch=40)
+    table = recover_tables(image, words)[0]
+    assert texts(table) == rows
