@@ -24,6 +24,9 @@ _MIN_FIGURE_SPACE_HEIGHTS = 0.3  # beside a digit or bracket a space is this sha
 _MIN_FIGURE_SPACE_GAPS = 2.2     # ...and this many median blank runs; beside a "1", whose side
 _MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these; after a
 _MIN_CLOSER_SPACE_HEIGHTS, _MIN_CLOSER_SPACE_GAPS = 0.2, 2.5  # ")" or "%", which ends a word
+# Between a small letter and a capital ("VictorWeber") less blank makes a space: camel case
+# inside one word ("McDonald", "iPhone") keeps the letters as close as any other pair.
+_MIN_NAME_SPACE_HEIGHTS, _MIN_NAME_SPACE_GAPS, _MIN_NAME_SPACE_PITCH = 0.17, 2.5, 1.8
 _OPENERS, _CLOSERS = "(+", ")%"
 
 
@@ -76,10 +79,14 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
     words = {i for i, run in enumerate(runs)
              if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
              and chars[i].isalpha() and chars[i + 1].isalpha()}
+    names = {i for i, run in enumerate(runs)
+             if chars[i].islower() and chars[i + 1].isupper()
+             and (run >= max(_MIN_NAME_SPACE_HEIGHTS * height, _MIN_NAME_SPACE_GAPS * typical)
+                  or centres[i + 1] - centres[i] >= _MIN_NAME_SPACE_PITCH * pitch)}
     figures = {i for i, run in enumerate(runs)
                if _figure_pair(chars[i], chars[i + 1])
                and run >= _figure_space(chars[i] + chars[i + 1], height, typical)}
-    return sorted(wide | words | figures)
+    return sorted(wide | words | names | figures)
 
 
 def _figure_pair(left: str, right: str) -> bool:

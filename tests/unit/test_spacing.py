@@ -64,3 +64,12 @@ def test_a_closing_bracket_needs_less_blank_to_end_a_word():
     assert missing_space_positions(list(chars), centres, ink, 0, 24) == [4]
     centres, ink = line(chars, 8, {4: 1})
     assert missing_space_positions(list(chars), centres, ink, 0, 24) == []
+
+
+def test_a_small_letter_before_a_capital_needs_less_blank_to_part_two_names():
+    chars = "VictorWeber"
+    centres, ink = line(chars, 8, {5: 3})  # 5 px blank in 24 px text: a narrow space
+    assert missing_space_positions(list(chars), centres, ink, 0, 24) == [5]
+    for chars, blanks in (("McDonald", {1: 1}), ("iPhone", {0: 1}), ("PowerPoint", {4: 1})):
+        centres, ink = line(chars, 8, blanks)  # camel case: no more blank than a letter pair
+        assert missing_space_positions(list(chars), centres, ink, 0, 24) == [], chars
