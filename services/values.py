@@ -67,8 +67,10 @@ _TIME_RE = re.compile(
 _ISO_RE = re.compile(r"^(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$")
 _NUMERIC_DATE_RE = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})$")
+# OCR of "Jan 15, 2024" drops the space before the day ("Jan15,2024") and reads the comma
+# as a point ("Jan 15.2024"); neither can mean anything else.
 _MONTH_DAY_YEAR_RE = re.compile(
-    r"^(?P<mon>0?[^\W\d_]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<y>\d{4})$")
+    r"^(?P<mon>0?[^\W\d_]+)\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:(?P<comma>[,.])\s*|\s+)(?P<y>\d{4})$")
 _DAY_MONTH_YEAR_RE = re.compile(
     r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?(?P<dot>\.?)(?P<sep>\s+|-)(?P<mon>0?[^\W\d_]+)\.?"
     r"(?:\s+|-)(?P<y>\d{4})$")
@@ -385,7 +387,7 @@ def _named_month_date(s: str) -> tuple[dt.date, str] | None:
     if m:
         month, mon_fmt = _month(m["mon"])
         date = month and _make_date(int(m["y"]), month, int(m["d"]))
-        comma = "," if "," in s else ""
+        comma = "," if m["comma"] else ""
         return (date, f"{mon_fmt} {_day_code(m['d'])}{comma} yyyy") if date else None
     m = _DAY_MONTH_YEAR_RE.match(s)
     if m:

@@ -298,3 +298,11 @@ def test_a_pound_sign_read_as_f_before_an_amount_is_a_pound(text, value, fmt):
 @pytest.mark.parametrize("text", ["f2.8", "f1", "F100", "fee", "f12"])
 def test_f_before_a_short_number_or_word_stays_text(text):
     assert parse_value(text).kind == "text"
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Apr10,2021", dt.date(2021, 4, 10)), ("Feb 24.2020", dt.date(2020, 2, 24)),
+    ("Mar19, 2020", dt.date(2020, 3, 19))])
+def test_month_day_year_dates_as_ocr_garbles_them(text, date):
+    typed = parse_value(text)
+    assert (typed.kind, typed.value, typed.number_format) == ("date", date, "mmm d, yyyy")
