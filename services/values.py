@@ -128,7 +128,8 @@ def _parse_misread_numeric(s: str, decimal_comma: bool) -> TypedValue | None:
     return _parse_numeric(fixed, decimal_comma) if fixed != s else None
 
 
-_POUND_AS_F_RE = re.compile(r"^(?P<sign>[-(]?)f(?=\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?$|\d{3,}\)?$|\d+\.\d\d\)?$)")
+_POUND_AS_F_RE = re.compile(
+    r"^(?P<sign>[-(]?)f(?=\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?$|\d{3,}\)?$|\d+\.\d\d\)?$)")
 
 
 def _reread_pound(s: str) -> str:

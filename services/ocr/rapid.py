@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from importlib.metadata import version as package_version
 
-import numpy as np
 import cv2
+import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from services.model import Word
 from services.ocr.letter_case import restore_capitals
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
-_NOISY = 6.0  # grey levels of grain (see _noise_sigma) above which the detector gets a smoothed copy
+_NOISY = 6.0  # grey levels of grain (see _noise_sigma) above which OCR reads a smoothed copy
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 # The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
 _FULLWIDTH_TO_ASCII = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
@@ -38,7 +38,7 @@ class RapidOcrEngine:
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
-        rgb = np.asarray(_dark_on_light(image))
+        rgb = np.asarray(_reading_copy(image))
         lines, _ = self._ocr(rgb[:, :, ::-1], return_word_box=True)
         gray = np.asarray(image.convert("L"))
         words: list[Word] = []
@@ -53,7 +53,7 @@ class RapidOcrEngine:
         return _drop_echoes(words)
 
 
-def _dark_on_light(image: Image.Image) -> Image.Image:
+def _reading_copy(image: Image.Image) -> Image.Image:
     """The picture as RapidOCR reads it best: a dark-mode page is inverted, and grain
     strong enough to break up strokes (sensor noise in a dim photo) is smoothed away."""
     rgb = image.convert("RGB")

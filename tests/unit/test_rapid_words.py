@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from services.model import Word
-from services.ocr.rapid import _dark_on_light, _drop_echoes, _letter_o, _noise_sigma
+from services.ocr.rapid import _reading_copy, _drop_echoes, _letter_o, _noise_sigma
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -27,13 +27,13 @@ def test_an_echo_in_another_case_is_dropped():
     assert _drop_echoes([month, echo]) == [month]
 
 
-def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
+def test_dark_mode_pages_reach_the_detector_as_reading_copy():
     dark = Image.new("RGB", (40, 20), (20, 24, 30))
     ImageDraw.Draw(dark).text((2, 4), "42", fill=(230, 230, 230))
-    seen = _dark_on_light(dark)
+    seen = _reading_copy(dark)
     assert seen.getpixel((0, 0)) == (235, 231, 225)
     light = Image.new("RGB", (40, 20), "white")
-    assert _dark_on_light(light).getpixel((0, 0)) == (255, 255, 255)
+    assert _reading_copy(light).getpixel((0, 0)) == (255, 255, 255)
 
 
 def test_a_zero_starting_a_lowercase_word_is_the_letter_o():
@@ -49,6 +49,6 @@ def test_a_grainy_photo_reaches_the_detector_smoothed_and_a_clean_one_untouched(
     grainy = Image.fromarray(np.clip(np.asarray(page) + grain, 0, 255).astype(np.uint8))
     before = _noise_sigma(np.asarray(grainy.convert("L")))
     assert before >= 6
-    assert _noise_sigma(np.asarray(_dark_on_light(grainy).convert("L"))) < 0.25 * before
+    assert _noise_sigma(np.asarray(_reading_copy(grainy).convert("L"))) < 0.25 * before
     assert _noise_sigma(np.asarray(page.convert("L"))) < 6
-    assert _dark_on_light(page).tobytes() == page.tobytes()
+    assert _reading_copy(page).tobytes() == page.tobytes()
