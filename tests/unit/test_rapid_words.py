@@ -5,7 +5,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from services.model import Word
-from services.ocr.rapid import _reading_copy, _drop_echoes, _letter_o, _noise_sigma
+from services.ocr.rapid import (_drop_echoes, _join_split_decimals, _letter_o, _noise_sigma,
+                                _reading_copy)
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -52,3 +53,30 @@ def test_a_grainy_photo_reaches_the_detector_smoothed_and_a_clean_one_untouched(
     assert _noise_sigma(np.asarray(_reading_copy(grainy).convert("L"))) < 0.25 * before
     assert _noise_sigma(np.asarray(page.convert("L"))) < 6
     assert _reading_copy(page).tobytes() == page.tobytes()
+
+
+def _digits_and_mark(mark: str) -> np.ndarray:
+    """Two blocks of "digits" 20 px apart with a decimal point, a colon or nothing between."""
+    page = Image.new("L", (120, 40), 255)
+    draw = ImageDraw.Draw(page)
+    for x in (10, 22, 60, 72, 84):  # outlined "glyphs", 10 px wide, 2 px strokes
+        draw.rectangle([x, 10, x + 10, 30], outline=0, width=2)
+    if mark in (".", ":"):
+        draw.rectangle([48, 26, 51, 29], fill=0)
+    if mark == ":":
+        draw.rectangle([48, 14, 51, 17], fill=0)
+    return np.asarray(page)
+
+
+def test_a_number_cut_at_its_decimal_point_is_joined():
+    left, right = Word("21", (10, 10, 40, 30), 0.99), Word("28%", (60, 10, 100, 30), 0.9)
+    joined = _join_split_decimals([right, left], _digits_and_mark("."))
+    assert [(w.text, w.bbox, w.confidence) for w in joined] == [("21.28%", (10, 10, 100, 30), 0.9)]
+
+
+def test_numbers_apart_without_a_point_between_stay_apart():
+    left, right = Word("21", (10, 10, 40, 30), 0.99), Word("28%", (60, 10, 100, 30), 0.9)
+    for mark in ("", ":"):
+        assert len(_join_split_decimals([left, right], _digits_and_mark(mark))) == 2
+    point = Word(".", (47, 24, 52, 30), 0.8)  # the point read as a word of its own
+    assert len(_join_split_decimals([left, point, right], _digits_and_mark("."))) == 3
