@@ -14,7 +14,9 @@ accuracy, rows/cols and the numeric-typed share are the official metric's figure
 * cells as displayed: truth against our ``Cell.text`` with score.py's ``same`` (a date stored as
   a real date never matches the official metric, which compares a datetime by ``str()``);
 * TEDS (PubTabNet's tree edit distance similarity, with the ``apted`` package) between the truth
-  grid and the first recovered table, spans included.
+  grid and the first recovered table, spans included;
+* typed*: the numeric-typed share with leading-zero ids ("00731") left out, which we keep as text
+  on purpose while score.py counts them as numbers (``kept_as_text`` in ``--json`` lists them).
 
 ``--img2table`` runs img2table (Tesseract OCR) on the same images, its largest table written as
 ``<id>.csv`` and scored the same way; and img2table again with our RapidOCR engine as its OCR.
@@ -347,7 +349,7 @@ def score_case(score: ModuleType, case: Case, system, pred_dir: Path) -> dict:
         seconds=pred.seconds, teds=teds(truth_grid(case.truth), pred.grid),
         displayed_exact=score.score_one(truth_rows, shown)["exact"] if shown is not None else None,
         tables=pred.tables, pred_rows=len(grid), pred_cols=max((len(r) for r in grid), default=0),
-        misses=misses(score, truth_rows, grid, shown))
+        misses=misses(score, truth_rows, grid, shown), kept_as_text=kept_as_text(score, truth_rows, grid))
     if error:
         record["error"] = error
     return record
@@ -368,6 +370,17 @@ def misses(score: ModuleType, truth_rows: list[list[str]], grid: list, shown: li
     return out
 
 
+def kept_as_text(score: ModuleType, truth_rows: list[list[str]], grid: list) -> list[str]:
+    """Truth of the cells score.py calls numeric that we read right but stored as text."""
+    return [t for r, row in enumerate(truth_rows) for c, t in enumerate(row)
+            if score.number(t) is not None and r < len(grid) and c < len(grid[r])
+            and score.same(t, grid[r][c][0], grid[r][c][1]) and not grid[r][c][2]]
+
+
+def _leading_zero_id(text: str) -> bool:
+    return len(text) > 1 and text.startswith("0") and text.isdigit()
+
+
 def summarise(records: list[dict]) -> dict:
     cells = sum(r["cells"] for r in records)
     numeric = sum(r["numeric_read"] for r in records)
@@ -381,10 +394,18 @@ def summarise(records: list[dict]) -> dict:
         "tables_rows_cols_ok": sum(r["rows_ok"] and r["cols_ok"] for r in records) / len(records),
         "teds_mean": statistics.fmean(tedses) if tedses else None,
         "numeric_typed_share": sum(r["numeric_typed"] for r in records) / numeric if numeric else 0.0,
+        # leading-zero ids ("00731") are kept as text on purpose; score.py counts them as numbers
+        "numeric_typed_share_ids_aside": _share(
+            sum(r["numeric_typed"] for r in records),
+            numeric - sum(_leading_zero_id(t) for r in records for t in r.get("kept_as_text", []))),
         "seconds_median": statistics.median(seconds) if seconds else None,
         "seconds_mean": statistics.fmean(seconds) if seconds else None,
         "errors": sum("error" in r for r in records),
     }
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 def by_tag(cases: list[Case], results: dict[str, dict[str, dict]]) -> dict[str, dict]:
@@ -426,13 +447,14 @@ def image_line(case: Case, results: dict[str, dict[str, dict]], systems: list) -
 def summary_block(directory: str, summaries: dict[str, dict], systems: list) -> list[str]:
     lines = [f"== {directory}: {next(iter(summaries.values()))['images']} images ==",
              f"{'system':20s} {'cells':>7s} {'shown':>7s} {'rows+cols':>9s} {'TEDS':>6s} {'typed':>7s} "
-             f"{'s/img med':>9s} {'mean':>6s} {'load s':>6s}"]
+             f"{'typed*':>7s} {'s/img med':>9s} {'mean':>6s} {'load s':>6s}"]
     for system in systems:
         s = summaries[system.name]
         lines.append(f"{system.name:20s} {_pct(s['cell_accuracy']):>7s} "
                      f"{_pct(s['cell_accuracy_displayed']):>7s} {_pct(s['tables_rows_cols_ok']):>9s} "
                      f"{_num(s['teds_mean']):>6s} "
                      f"{_pct(s['numeric_typed_share'] if system.kind == 'ours' else None):>7s} "
+                     f"{_pct(s['numeric_typed_share_ids_aside'] if system.kind == 'ours' else None):>7s} "
                      f"{_num(s['seconds_median'], '.2f'):>9s} {_num(s['seconds_mean'], '.2f'):>6s} "
                      f"{system.load_seconds:6.2f}" + (f"  ({s['errors']} errors)" if s["errors"] else ""))
     return lines

@@ -41,8 +41,12 @@ def test_accuracy_bench_scores_a_generated_set(tmp_path: Path, capsys):
         assert scored["displayed_exact"] is not None
     summary = clean_report["summary"]["rapidocr"]
     for key in ("images", "cell_accuracy", "cell_accuracy_displayed", "tables_rows_cols_ok", "teds_mean",
-                "numeric_typed_share", "seconds_median", "seconds_mean"):
+                "numeric_typed_share", "numeric_typed_share_ids_aside", "seconds_median", "seconds_mean"):
         assert key in summary
+    kept = [t for image in clean_report["images"] for t in image["rapidocr"]["kept_as_text"]]
+    ids = sum(len(t) > 1 and t.startswith("0") and t.isdigit() for t in kept)
+    assert summary["numeric_typed_share_ids_aside"] >= summary["numeric_typed_share"]
+    assert (summary["numeric_typed_share_ids_aside"] > summary["numeric_typed_share"]) == (ids > 0)
     assert summary["images"] == 2 and summary["tables_rows_cols_ok"] == 1.0
     if _has_apted():
         assert summary["teds_mean"] > 0.8
