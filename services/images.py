@@ -5,6 +5,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageOps
 
 SUPPORTED_FORMATS = {
@@ -76,3 +77,9 @@ def load_rgb(data: bytes, max_pixels: int) -> Image.Image:
     if image.mode != "RGB":
         image = image.convert("RGB")
     return image
+
+
+def is_dark_mode(gray: np.ndarray) -> bool:
+    """Light text on a dark background: the typical grey level (every 4th pixel's median) is
+    below mid-grey. Shared by deskewing, ruling detection and OCR, which all invert such pages."""
+    return float(np.median(gray[::4, ::4])) < 128

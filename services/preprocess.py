@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from services.images import is_dark_mode
+
 MAX_SKEW_DEGREES = 6.0
 MIN_CORRECTION_DEGREES = 0.3  # below this the drift is under a pixel per 200 px: leave the pixels alone
 MAX_KEYSTONE_DEGREES = 3.0  # residual tilt of a third of the page once the whole is level
@@ -162,7 +164,7 @@ def _ink(image: Image.Image) -> _Ink:
         gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
                            Image.BILINEAR)
     small = np.asarray(gray, dtype=np.float32)
-    if np.median(small[::2, ::2]) < 128:
+    if is_dark_mode(small):
         small = 255 - small
     block = max(15, (min(small.shape) // 20) | 1)
     local = cv2.blur(small, (block, block))

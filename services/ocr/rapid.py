@@ -13,13 +13,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from services.images import is_dark_mode
 from services.model import Word
+from services.ocr.detections import drop_echoes, join_split_decimals
 from services.ocr.letter_case import restore_capitals
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
 _NOISY = 6.0  # grey levels of grain (see _noise_sigma) above which OCR reads a smoothed copy
-_DOT_TOP, _DOT_SIZE = 0.55, 0.3  # a decimal point: ink below this share of the line, this small
-_ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 # The recogniser was trained on Chinese as well: it sometimes answers "，" for "," or "（" for "(".
 _FULLWIDTH_TO_ASCII = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
@@ -39,9 +39,9 @@ class RapidOcrEngine:
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
 
     def recognize(self, image: Image.Image) -> list[Word]:
-        rgb = np.asarray(_reading_copy(image))
-        lines, _ = self._ocr(rgb[:, :, ::-1], return_word_box=True)
         gray = np.asarray(image.convert("L"))
+        rgb = np.asarray(_reading_copy(image, gray))
+        lines, _ = self._ocr(rgb[:, :, ::-1], return_word_box=True)
         words: list[Word] = []
         for quad, text, score, *chars in lines or []:
             char_boxes, line_chars, char_scores = (chars + [None] * 3)[:3]
@@ -51,15 +51,15 @@ class RapidOcrEngine:
                 line_chars, char_boxes, char_scores = _read_from_ink(
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
-        return _join_split_decimals(_drop_echoes(words), gray)
+        return join_split_decimals(drop_echoes(words), gray)
 
 
-def _reading_copy(image: Image.Image) -> Image.Image:
-    """The picture as RapidOCR reads it best: a dark-mode page is inverted, and grain
-    strong enough to break up strokes (sensor noise in a dim photo) is smoothed away."""
+def _reading_copy(image: Image.Image, gray: np.ndarray) -> Image.Image:
+    """The picture (``gray`` its grey levels) as RapidOCR reads it best: a dark-mode page is
+    inverted, and grain strong enough to break up strokes (sensor noise in a dim photo) is
+    smoothed away."""
     rgb = image.convert("RGB")
-    gray = np.asarray(rgb.convert("L"))
-    if np.median(gray) < 128:
+    if is_dark_mode(gray):
         rgb = ImageOps.invert(rgb)
     if _noise_sigma(gray) >= _NOISY:
         rgb = ImageOps.autocontrast(rgb.filter(ImageFilter.GaussianBlur(1.5)), cutoff=1)
@@ -70,67 +70,6 @@ def _noise_sigma(gray: np.ndarray) -> float:
     """Grain of the picture in grey levels: robust spread of pixel minus 3x3 median."""
     residual = np.abs(gray.astype(np.int16) - cv2.medianBlur(gray, 3).astype(np.int16))
     return 1.4826 * float(np.median(residual))
-
-
-def _drop_echoes(words: list[Word]) -> list[Word]:
-    """Without words that repeat part of a wider word over the same pixels: the detector
-    sometimes finds one glyph twice, in its own line and in its neighbour's ("558,095" and "5Open")."""
-    def echoes(small: Word, big: Word) -> bool:
-        if small is big or len(small.text) >= len(big.text) \
-                or small.text.casefold() not in big.text.casefold():
-            return False
-        x0, y0, x1, y1 = small.bbox
-        inside_w = min(x1, big.bbox[2]) - max(x0, big.bbox[0])
-        inside_h = min(y1, big.bbox[3]) - max(y0, big.bbox[1])
-        return inside_w > _ECHO_OVERLAP * (x1 - x0) and inside_h > _ECHO_OVERLAP * (y1 - y0)
-
-    return [w for w in words if not any(echoes(w, other) for other in words)]
-
-
-def _join_split_decimals(words: list[Word], gray: np.ndarray) -> list[Word]:
-    """Numbers the detector cut in two at their decimal point, which monospaced figures set
-    apart from the digits ("21" and "28%" for "21.28%"): joined again when the blank between
-    them holds nothing but a dot at the baseline."""
-    words = sorted(words, key=lambda w: (w.bbox[0], w.bbox[1]))
-    out: list[Word] = []
-    for word in words:
-        left = next((w for w in reversed(out) if _decimal_split(w, word, gray)
-                     and not any(_within(o, w.bbox[2], word.bbox[0], word) for o in out)), None)
-        if left is None:
-            out.append(word)
-            continue
-        out.remove(left)
-        out.append(Word(f"{left.text}.{word.text}", (left.bbox[0], min(left.bbox[1], word.bbox[1]),
-                                                     word.bbox[2], max(left.bbox[3], word.bbox[3])),
-                        min(left.confidence, word.confidence)))
-    return out
-
-
-def _within(word: Word, x0: float, x1: float, line: Word) -> bool:
-    """``word`` lies between x0 and x1 on ``line``'s line."""
-    return (word.bbox[0] >= x0 - 1 and word.bbox[2] <= x1 + 1
-            and min(word.bbox[3], line.bbox[3]) > max(word.bbox[1], line.bbox[1]))
-
-
-def _decimal_split(left: Word, right: Word, gray: np.ndarray) -> bool:
-    if not (left.text[-1:].isdigit() and right.text[:1].isdigit()):
-        return False
-    y0, y1 = max(left.bbox[1], right.bbox[1]), min(left.bbox[3], right.bbox[3])
-    height = max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1])
-    gap = right.bbox[0] - left.bbox[2]
-    if y1 - y0 < 0.7 * height or not 0 < gap <= height:
-        return False
-    mask, _ = ink_mask(gray, (left.bbox[0], y0, right.bbox[2], y1))
-    between = mask[:, int(round(left.bbox[2] - left.bbox[0])):int(round(right.bbox[0] - left.bbox[0]))]
-    if between.shape[1] < 3:
-        return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(between.astype(np.uint8), connectivity=8)
-    # ink touching either side is the neighbouring glyphs, which OCR boxes often cut short
-    inner = [st for st in stats[1:] if st[0] > 0 and st[0] + st[2] < between.shape[1]]
-    if len(inner) != 1:
-        return False
-    x, y, w, h, _ = inner[0]
-    return y >= _DOT_TOP * between.shape[0] and h <= _DOT_SIZE * height and w <= _DOT_SIZE * height
 
 
 def _letter_o(text: str) -> str:

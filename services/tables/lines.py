@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from services.images import is_dark_mode
 from services.model import Word
 
 _MIN_CONTRAST = 10  # grey levels a line must differ from its surroundings
@@ -64,7 +65,7 @@ def _coverage(mask: np.ndarray, pos: float, start: float, end: float, tol: int) 
 def normalized_gray(image: Image.Image) -> np.ndarray:
     """Grayscale with a light background: dark-mode images are inverted."""
     gray = np.asarray(image.convert("L"))
-    if np.median(gray[::4, ::4]) < 128:
+    if is_dark_mode(gray):
         gray = 255 - gray
     return np.ascontiguousarray(gray)
 
