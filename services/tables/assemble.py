@@ -6,7 +6,7 @@ from services.tables.columns import line_runs
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.regions import Region
-from services.tables.textlines import center, group_lines, phrase_gap, phrases, union_bbox
+from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
 from services.values import parse_value, settle_group_marks
 
 _LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
@@ -179,7 +179,7 @@ def _merge_over_partial_rules(grid: Grid, rulings: Rulings, height: float,
             inside_cols = {grid.col_at(center(w)[0]) for w in inside}
             if len(cols) >= 2 and inside_cols <= set(cols) and not (
                     (used - inside_cols) & set(range(cols[0], cols[-1] + 1))) \
-                    and _one_phrase(inside, height):
+                    and phrase_count(inside, height) == 1:
                 for c in cols[1:]:
                     merges.union((r, cols[0]), (r, c))
 
@@ -199,14 +199,10 @@ def _merge_header_groups(grid: Grid, height: float, merges: _Merges) -> None:
             group.append(c)
             continue
         labels = [w for w in top if grid.col_at(center(w)[0]) in group]
-        if len(group) >= 2 and labels and _one_phrase(labels, height):
+        if len(group) >= 2 and labels and phrase_count(labels, height) == 1:
             for other in group[1:]:
                 merges.union((0, group[0]), (0, other))
         group = []
-
-
-def _one_phrase(words: list[Word], height: float) -> bool:
-    return len(phrases(words, phrase_gap(height))) == 1
 
 
 def cell_text(words: list[Word], height: float, frame=None) -> str:

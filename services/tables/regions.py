@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 
 from services.model import BBox, Word
-from services.tables.columns import find_column_gaps, line_runs
+from services.tables.columns import find_column_gaps
 from services.tables.lines import Rulings
-from services.tables.textlines import TextLine, center, group_lines, phrase_gap, union_bbox
+from services.tables.textlines import TextLine, center, group_lines, phrase_count, union_bbox
 
 
 _HEADER_GAP = 0.75  # of the text height: most blank between a header line and the box below
@@ -100,7 +100,7 @@ def _header_above(box: BBox, lines: list[TextLine], height: float) -> TextLine |
     if not above:
         return None
     line = max(above, key=lambda l: l.y1)
-    return line if len(line_runs(line, phrase_gap(height))) >= 2 else None
+    return line if phrase_count(line.words, height) >= 2 else None
 
 
 def _contains(outer: BBox, inner: BBox) -> bool:
@@ -136,10 +136,6 @@ def _bbox(line: TextLine) -> BBox:
     return (line.x0, line.y0, line.x1, line.y1)
 
 
-def _single_phrase(line: TextLine, height: float) -> bool:
-    return len(line_runs(line, phrase_gap(height))) == 1
-
-
 def _attach_titles(units: list[Region], height: float) -> list[Region]:
     """A lone one-phrase line just above a table becomes its title; so may the first line
     of a text block (``_split_inner_title``)."""
@@ -149,7 +145,7 @@ def _attach_titles(units: list[Region], height: float) -> list[Region]:
         unit = units[i]
         nxt = units[i + 1] if i + 1 < len(units) else None
         if (nxt is not None and not unit.ruled and len(unit.lines) == 1
-                and _single_phrase(unit.lines[0], height) and _is_table(nxt)
+                and phrase_count(unit.lines[0].words, height) == 1 and _is_table(nxt)
                 and nxt.bbox[1] - unit.bbox[3] <= 4 * height
                 and _overlap(unit.bbox, nxt.bbox) > 0 and nxt.title is None):
             nxt.title = unit.lines[0]
@@ -178,7 +174,7 @@ def _split_inner_title(region: Region, height: float) -> None:
     if len(region.lines) < 3:
         return
     first, rest = region.lines[0], region.lines[1:]
-    if not _single_phrase(first, height):
+    if phrase_count(first.words, height) != 1:
         return
     gaps = find_column_gaps(rest, height).gaps
     if not gaps or first.x0 >= gaps[0][0]:

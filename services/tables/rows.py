@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from services.tables.textlines import TextLine, phrase_gap, phrases
+from services.tables.textlines import TextLine, phrase_count
 from services.tables.wraps import Wraps
 
 
@@ -106,7 +106,7 @@ def fold_centred_header(rows: Rows, column_of: Callable[[float], int],
         return rows, []
 
     def n_phrases(group: list[TextLine]) -> int:
-        return sum(len(phrases(line.words, phrase_gap(height))) for line in group)
+        return sum(phrase_count(line.words, height) for line in group)
 
     labels = [w for line in middle for w in line.words]
     if any(ruled_over(e, w.bbox[0], w.bbox[2]) for e in inner for w in labels):

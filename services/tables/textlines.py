@@ -89,6 +89,11 @@ def group_lines(words: list[Word]) -> list[TextLine]:
     return lines
 
 
+def phrase_count(words: list[Word], height: float) -> int:
+    """How many phrases ``words`` of one line make at this text height."""
+    return len(phrases(words, phrase_gap(height)))
+
+
 def phrases(words: list[Word], max_gap: float) -> list[list[Word]]:
     """Split one line's words (left to right) wherever the horizontal gap exceeds max_gap."""
     runs: list[list[Word]] = []

@@ -106,25 +106,28 @@ class Wraps:
             return False
         cols = self.columns(words)
         under = self.columns([w for line in below for w in line.words])
-        return set(cols) <= set(under) and all(
-            any(c.isalpha() for w in under[col] for c in w.text)
-            and _aligned(words_in, under[col], 0.6 * self.height)
-            for col, words_in in cols.items()) and self._centred(row + below)
+        return set(cols) <= set(under) and self._lines_up(cols, under) and self._centred(row + below)
 
     def _centred(self, lines: list[TextLine]) -> bool:
         """Every cell of one line sits halfway down the lines (a section label above a row
         does not: the row's other cells are then level with its last line)."""
-        middle = (lines[0].center + lines[-1].center) / 2
-        at: dict[int, list[Word]] = {}
-        count: dict[int, int] = {}
-        for line in lines:
-            for col, words in self.columns(line.words).items():
-                at.setdefault(col, []).extend(words)
-                count[col] = count.get(col, 0) + 1
-        singles = [words for col, words in at.items() if count[col] == 1]
-        return bool(singles) and all(
-            abs((min(w.bbox[1] for w in ws) + max(w.bbox[3] for w in ws)) / 2 - middle)
-            <= 0.35 * self.height for ws in singles)
+        middle = _middle(lines)
+        singles = [self.columns(lines[at[0]].words)[col]
+                   for col, at in self._lines_per_column(lines).items() if len(at) == 1]
+        return bool(singles) and all(abs(_mid(ws) - middle) <= 0.35 * self.height for ws in singles)
+
+    def _lines_per_column(self, lines: list[TextLine]) -> dict[int, list[int]]:
+        """Per column, the indexes of the lines holding words in it."""
+        at: dict[int, list[int]] = {}
+        for i, line in enumerate(lines):
+            for col in self.columns(line.words):
+                at.setdefault(col, []).append(i)
+        return at
+
+    def _lines_up(self, cols: dict[int, list[Word]], other: dict[int, list[Word]]) -> bool:
+        """Each column's words line up with words (not bare numbers) of ``other`` there."""
+        return all(_wordy(other[col]) and _aligned(other[col], words, 0.6 * self.height)
+                   for col, words in cols.items())
 
     def one_row(self, lines: list[TextLine], header: bool = False) -> bool:
         """Wrapped cells with the other cells top-aligned or vertically centred beside them.
@@ -140,17 +143,12 @@ class Wraps:
                 return False
         elif sum(self.full(line) for line in lines) > 1:
             return False
-        at: dict[int, list[int]] = {}
-        for i, line in enumerate(lines):
-            for col in self.columns(line.words):
-                at.setdefault(col, []).append(i)
-        middle = (lines[0].center + lines[-1].center) / 2
+        middle = _middle(lines)
         wrapped = False
-        for col, rows in at.items():
+        for col, rows in self._lines_per_column(lines).items():
             if len(rows) == 1:
-                words = self.columns(lines[rows[0]].words)[col]
-                mid = (min(w.bbox[1] for w in words) + max(w.bbox[3] for w in words)) / 2
-                if rows[0] != 0 and abs(mid - middle) > 0.3 * self.height:
+                if rows[0] != 0 and abs(_mid(self.columns(lines[rows[0]].words)[col]) - middle) \
+                        > 0.3 * self.height:
                     return False
                 continue
             if rows[0] != 0 or not all(
@@ -171,11 +169,15 @@ class Wraps:
             return False
         above = self.columns([w for upper in row for w in upper.words])
         below = self.columns(line.words)
-        if not set(below) < set(above) or not _wordy(line.words):
-            return False
-        return all(any(c.isalpha() for w in above[col] for c in w.text)
-                   and _aligned(above[col], words, 0.6 * self.height)
-                   for col, words in below.items())
+        return set(below) < set(above) and _wordy(line.words) and self._lines_up(below, above)
+
+
+def _middle(lines: list[TextLine]) -> float:
+    return (lines[0].center + lines[-1].center) / 2
+
+
+def _mid(words: list[Word]) -> float:
+    return (min(w.bbox[1] for w in words) + max(w.bbox[3] for w in words)) / 2
 
 
 def _wordy(words: list[Word]) -> bool:
