@@ -114,7 +114,7 @@ def parse_value(text: str, locale: str = "en") -> TypedValue:
     s = (text or "").strip()
     if not s:
         return TypedValue("empty", None, None)
-    loc = locale.replace("-", "_").lower()
+    loc = _locale_key(locale)
     decimal_comma = _uses_decimal_comma(loc)
     return (_parse_date(s, month_first=loc in _MONTH_FIRST_LOCALES)
             or _parse_numeric(s, decimal_comma)
@@ -158,7 +158,7 @@ def _reread_marks(s: str, decimal_comma: bool) -> str:
     if len(marks) < 2 or not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:-1]) \
             or not 1 <= len(parts[-1]) <= 3:
         return s
-    group, decimal = (".", ",") if decimal_comma else (",", ".")
+    group, decimal = _marks(decimal_comma)
     last_groups = len(parts[-1]) == 3 and (marks[-1] == group or len(set(marks)) == 1)
     if not last_groups and marks[-1] != decimal:
         return s
@@ -173,8 +173,18 @@ def _close_stray_spaces(s: str) -> str:
     return _SPACE_AFTER_MARK_RE.sub("", _SPACE_BEFORE_MARK_RE.sub("", s))
 
 
+def _locale_key(locale: str) -> str:
+    """"en-GB" -> "en_gb"."""
+    return locale.replace("-", "_").lower()
+
+
 def _uses_decimal_comma(loc: str) -> bool:
     return loc.split("_")[0] in _DECIMAL_COMMA_LANGS and loc not in _DECIMAL_POINT_REGIONS
+
+
+def _marks(decimal_comma: bool) -> tuple[str, str]:
+    """(group mark, decimal mark)."""
+    return (".", ",") if decimal_comma else (",", ".")
 
 
 # --- numbers, percentages, currency --------------------------------------------------------
@@ -275,8 +285,7 @@ def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str =
     if (len(known) < 3 or not any(grouped and decimals == 0 for grouped, decimals in known)
             or any(decimals not in (0, 3) for _, decimals in known)):
         return values
-    decimal_comma = _uses_decimal_comma(locale.replace("-", "_").lower())
-    group, decimal = (".", ",") if decimal_comma else (",", ".")
+    group, decimal = _marks(_uses_decimal_comma(_locale_key(locale)))
     settled = []
     for text, value, shape in zip(texts, values, shapes):
         if shape and shape[1] == 3:

@@ -12,21 +12,35 @@ detector read as one line ("(59.99)59563").
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 _MIN_INK_CONTRAST = 20    # grey levels between ink and the line's background, at least...
 _INK_SHARE = 0.4          # ...and this share of the line's strongest contrast
-_MIN_SPACE_HEIGHTS = 0.22  # a space is at least this share of the line's height wide...
-_MIN_SPACE_GAPS = 2.2      # ...and this many times the line's median blank run between letters
 _MIN_SPACE_PITCH = 1.3     # centres of the letters around a space: this many character pitches apart
-_MIN_CELL_GAP_HEIGHTS = 0.5  # a blank this share of the line's height wide splits any two characters
-_MIN_FIGURE_SPACE_HEIGHTS = 0.3  # beside a digit or bracket a space is this share of the height wide...
-_MIN_FIGURE_SPACE_GAPS = 2.2     # ...and this many median blank runs; beside a "1", whose side
-_MIN_ONE_SPACE_HEIGHTS, _MIN_ONE_SPACE_GAPS = 0.4, 3.0  # bearings are wide, these; after a
-_MIN_CLOSER_SPACE_HEIGHTS, _MIN_CLOSER_SPACE_GAPS = 0.2, 2.5  # ")" or "%", which ends a word
+_MIN_NAME_SPACE_PITCH = 1.8  # ...or, between a small letter and a capital, this many on their own
+
+
+class _Blank(NamedTuple):
+    """The narrowest blank run that makes a space: this share of the line's height and this
+    many times the line's median blank run between letters."""
+
+    heights: float
+    gaps: float
+
+    def run(self, height: int, typical: float) -> float:
+        return max(self.heights * height, self.gaps * typical)
+
+
+_CELL_GAP = _Blank(0.5, 4.0)       # between any two characters: two cells read as one line
+_WORD_SPACE = _Blank(0.22, 2.2)    # between two letters, with the pitch test
 # Between a small letter and a capital ("VictorWeber") less blank makes a space: camel case
 # inside one word ("McDonald", "iPhone") keeps the letters as close as any other pair.
-_MIN_NAME_SPACE_HEIGHTS, _MIN_NAME_SPACE_GAPS, _MIN_NAME_SPACE_PITCH = 0.17, 2.5, 1.8
+_NAME_SPACE = _Blank(0.17, 2.5)
+_FIGURE_SPACE = _Blank(0.3, 2.2)   # beside a digit or bracket
+_ONE_SPACE = _Blank(0.4, 3.0)      # beside a "1", whose side bearings are wide
+_CLOSER_SPACE = _Blank(0.2, 2.5)   # after ")" or "%", which end a word
 _OPENERS, _CLOSERS = "(+", ")%"
 
 
@@ -72,20 +86,19 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
     if len(letter_runs) < 3:
         return []
     typical = max(1.0, float(np.median(letter_runs)))
-    wide = {i for i, run in enumerate(runs) if run >= max(_MIN_CELL_GAP_HEIGHTS * height, 4 * typical)
+    wide = {i for i, run in enumerate(runs) if run >= _CELL_GAP.run(height, typical)
             and not chars[i].isspace() and not chars[i + 1].isspace()}
-    needed = max(_MIN_SPACE_HEIGHTS * height, _MIN_SPACE_GAPS * typical)
     pitch = float(np.median(np.diff(centres)))
     words = {i for i, run in enumerate(runs)
-             if run >= needed and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch
-             and chars[i].isalpha() and chars[i + 1].isalpha()}
+             if chars[i].isalpha() and chars[i + 1].isalpha() and run >= _WORD_SPACE.run(height, typical)
+             and centres[i + 1] - centres[i] >= _MIN_SPACE_PITCH * pitch}
     names = {i for i, run in enumerate(runs)
              if chars[i].islower() and chars[i + 1].isupper()
-             and (run >= max(_MIN_NAME_SPACE_HEIGHTS * height, _MIN_NAME_SPACE_GAPS * typical)
+             and (run >= _NAME_SPACE.run(height, typical)
                   or centres[i + 1] - centres[i] >= _MIN_NAME_SPACE_PITCH * pitch)}
     figures = {i for i, run in enumerate(runs)
                if _figure_pair(chars[i], chars[i + 1])
-               and run >= _figure_space(chars[i] + chars[i + 1], height, typical)}
+               and run >= _figure_blank(chars[i] + chars[i + 1]).run(height, typical)}
     return sorted(wide | words | names | figures)
 
 
@@ -97,10 +110,7 @@ def _figure_pair(left: str, right: str) -> bool:
     return (left.isalnum() or left in _CLOSERS) and (right.isalnum() or right in _OPENERS)
 
 
-def _figure_space(pair: str, height: int, typical: float) -> float:
-    """The blank run that makes a space inside a figure ``pair``."""
+def _figure_blank(pair: str) -> _Blank:
     if pair[0] in _CLOSERS:
-        return max(_MIN_CLOSER_SPACE_HEIGHTS * height, _MIN_CLOSER_SPACE_GAPS * typical)
-    if "1" in pair:
-        return max(_MIN_ONE_SPACE_HEIGHTS * height, _MIN_ONE_SPACE_GAPS * typical)
-    return max(_MIN_FIGURE_SPACE_HEIGHTS * height, _MIN_FIGURE_SPACE_GAPS * typical)
+        return _CLOSER_SPACE
+    return _ONE_SPACE if "1" in pair else _FIGURE_SPACE
