@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.model import Cell, Table, Word
 from services.tables.columns import line_runs
+from services.tables.digit_strings import settle_digit_strings
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.regions import Region
@@ -92,9 +93,14 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
 
 
 def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
-    """Values that only their column's other values can settle (see settle_group_marks)."""
+    """Texts and values that only their column's other cells can settle (see
+    settle_digit_strings and settle_group_marks)."""
     for col in range(n_cols):
         column = [c for c in cells if c.col == col and c.colspan == 1]
+        for cell, text in zip(column, settle_digit_strings([c.text for c in column])):
+            value = parse_value(text, locale) if text != cell.text else cell.value
+            if value.kind != "text" or cell.value.kind == "text":  # never loses its type
+                cell.text, cell.value = text, value
         settled = settle_group_marks([c.text for c in column], [c.value for c in column], locale)
         for cell, value in zip(column, settled):
             cell.value = value

@@ -5,6 +5,8 @@ measuring 6 px between the words of a phrase.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from PIL import Image, ImageDraw
 
 from services.model import Table, Word
@@ -558,3 +560,21 @@ def test_a_short_stroke_floating_inside_a_ruled_box_is_not_a_column_rule():
     words = layout(rows, [20, 390, 410], "lrl", top=20, pitch=40)
     table = recover_tables(image, words)[0]
     assert texts(table) == rows
+
+
+def test_a_date_read_with_a_stray_space_is_a_date_like_the_rest_of_its_column():
+    rows = [["Date", "Phone"],
+            ["2025-04-1 3", "+44 20 7067 6442"],
+            ["2024-03-10", "+442084278534"],
+            ["2019-11-05", "+44 20 5807 6317"]]
+    table = recover_tables(blank(), layout(rows, [20, 300], "ll"))[0]
+    assert texts(table) == [["Date", "Phone"], ["2025-04-13", "+44 20 7067 6442"],
+                            ["2024-03-10", "+44 20 8427 8534"], ["2019-11-05", "+44 20 5807 6317"]]
+    assert table.grid()[1][0].value.value == dt.date(2025, 4, 13)
+    assert table.grid()[2][1].value.kind == "text"
+
+
+def test_a_number_never_becomes_text_to_match_its_column():
+    rows = [["Id"], ["12 34567"], ["23 45678"], ["3456789"]]
+    table = recover_tables(blank(), layout(rows, [20], "l"))[0]
+    assert table.grid()[3][0].value.value == 3456789
