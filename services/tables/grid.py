@@ -21,6 +21,7 @@ from services.tables.textlines import TextLine, phrase_gap
 
 
 _FLOATING_RULE = 0.35  # of a ruled box's height: shortest vertical rule touching neither edge
+_GLYPH_WIDTH = 0.6     # of the text height
 
 
 @dataclass
@@ -71,10 +72,11 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
 
     v_lines = []
     if region.ruled:
-        v_lines = _cluster([s.pos for s in rulings.vertical
-                            if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
-                            and min(s.end, y1) - max(s.start, y0) >= height
-                            and _frames_cells(s, y0, y1, height)], tol)
+        inside = [s for s in rulings.vertical
+                  if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
+                  and min(s.end, y1) - max(s.start, y0) >= height]
+        v_lines = _cluster([s.pos for s in inside if _frames_cells(s, y0, y1, height)
+                            and not _beside_a_longer_rule(s, inside, height)], tol)
     col_edges, col_ruled, col_hard, text_gaps = _columns(region.lines, v_lines, tx0, tx1,
                                                          height, region.ruled)
     lo, hi = _trim(col_edges, [(w.bbox[0] + w.bbox[2]) / 2 for w in words])
@@ -114,6 +116,14 @@ def _frames_cells(segment: Segment, y0: float, y1: float, height: float) -> bool
     of "£" over three right-aligned amounts."""
     return (segment.start <= y0 + height or segment.end >= y1 - height
             or segment.end - segment.start >= _FLOATING_RULE * (y1 - y0))
+
+
+def _beside_a_longer_rule(segment: Segment, others: list[Segment], height: float) -> bool:
+    """Whether a longer vertical rule runs closer than a glyph's width: the right edges of
+    right-aligned figures stacked beside a rule, joined by blur into a stroke of their own."""
+    length = segment.end - segment.start
+    return any(abs(o.pos - segment.pos) <= _GLYPH_WIDTH * height and o.end - o.start > length
+               for o in others)
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:

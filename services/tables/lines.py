@@ -22,6 +22,7 @@ _MAX_THICKNESS = 7  # px; anything thicker is a filled area, not a rule
 _NOISE_FACTOR = 3   # a line stands out of noise by this many times the noise's median black-hat
 _SLANT_STEP = 0.5   # of the text height: most step, sideways or along, between pieces of one
 _SLANT_PIECE = 2.5  # slanted rule, each at least this long (shorter ones may be noise)
+_STEM_REACH = 0.3   # of the text height: how far ink of a glyph stem reaches past its word box
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ def detect_rulings(image: Image.Image, words: list[Word], text_height: float) ->
     thin = max(5, min(_MAX_THICKNESS + 2, int(round(0.45 * text_height)) | 1))
     min_len = max(8, int(round(0.8 * text_height)))
     boxes = np.array([w.bbox for w in words], dtype=float).reshape(-1, 4)
-    h_mask, horizontal = _rulings(gray, thin, min_len, 1.5 * text_height, boxes)
+    # A word read with a bar in it holds a vertical rule, not glyph stems, however it sits.
+    stem_boxes = np.array([w.bbox for w in words if "|" not in w.text], dtype=float).reshape(-1, 4)
+    h_mask, horizontal = _rulings(gray, thin, min_len, 1.5 * text_height, boxes, 2.0)
     v_mask, vertical = _rulings(np.ascontiguousarray(gray.T), thin, min_len, 1.2 * text_height,
-                                boxes[:, [1, 0, 3, 2]])
+                                stem_boxes[:, [1, 0, 3, 2]], max(2.0, _STEM_REACH * text_height))
     return Rulings(gray, h_mask, v_mask.T, _join_slanted(horizontal, text_height),
                    _join_slanted(vertical, text_height))
 
@@ -108,7 +111,7 @@ def _join_slanted(segments: list[Segment], text_height: float) -> list[Segment]:
 
 
 def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
-             boxes: np.ndarray) -> tuple[np.ndarray, list[Segment]]:
+             boxes: np.ndarray, reach: float) -> tuple[np.ndarray, list[Segment]]:
     """Horizontal rulings of ``gray`` (pass the transpose for vertical ones).
 
     Returns the mask of kept rulings and their segments. A segment is dropped when it is
@@ -129,7 +132,7 @@ def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
         if w < keep_len:
             continue
         thickness = float(binary[y:y + h, x:x + w].sum()) / w
-        if thickness > _MAX_THICKNESS + 2 or _inside_a_word(x, y, x + w, y + h, boxes):
+        if thickness > _MAX_THICKNESS + 2 or _inside_a_word(x, y, x + w, y + h, boxes, reach):
             continue
         kept.append(contour)
         segments.append(Segment(y + h / 2.0, float(x), float(x + w), thickness))
@@ -139,7 +142,8 @@ def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
     return (mask & binary).astype(bool), segments
 
 
-def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray) -> bool:
+def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray,
+                   reach: float) -> bool:
     """Whether word boxes spanning the segment's height cover most of its length: strokes of
     text, such as the tops of "000" poking a few pixels out of an OCR box that ends short, or
     baseline serifs joined across the words of "team from". Most, not all, and a rule that
@@ -148,5 +152,5 @@ def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray
         return False
     m = 2.0
     spans = boxes[(boxes[:, 1] - m <= y0) & (boxes[:, 3] + m >= y1)]
-    covered = np.clip(np.minimum(spans[:, 2] + m, x1) - np.maximum(spans[:, 0] - m, x0), 0, None)
+    covered = np.clip(np.minimum(spans[:, 2] + reach, x1) - np.maximum(spans[:, 0] - reach, x0), 0, None)
     return bool(covered.sum() >= 0.75 * (x1 - x0))

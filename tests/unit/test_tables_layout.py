@@ -547,19 +547,43 @@ def test_wrapped_cells_with_the_other_cells_centred_beside_them():
 def test_a_short_stroke_floating_inside_a_ruled_box_is_not_a_column_rule():
     """Blur joins the stems of "£" over three right-aligned amounts, through the row rules,
     into a 2-row vertical stroke in the middle of a grid; it does not split the column."""
-    rows = [["Part", "Price", "Status"], ["Filter", "", "Open"], ["Adapter", "20,682", "Overdue"],
-            ["Monitor", "7,600", "Pending"], ["Widget", "1,855", "Draft"], ["Cable", "946", "Closed"],
-            ["Valve", "12", "Paid"]]
+    image, words = _ruled_price_table(PRICES)
+    ImageDraw.Draw(image).line([(300, 95), (300, 165)], fill=(0, 0, 0), width=1)
+    assert texts(recover_tables(image, words)[0]) == PRICES
+
+
+def _ruled_price_table(rows: list[list[str]]) -> tuple[Image.Image, list[Word]]:
+    """A 3-column grid, prices right-aligned to x=390 beside the rule at x=400."""
     image = blank(620, 320)
     draw = ImageDraw.Draw(image)
     for r in range(len(rows) + 1):
         draw.line([(10, 10 + 40 * r), (600, 10 + 40 * r)], fill=(0, 0, 0), width=1)
     for x in (10, 200, 400, 600):
         draw.line([(x, 10), (x, 10 + 40 * len(rows))], fill=(0, 0, 0), width=1)
-    draw.line([(300, 95), (300, 165)], fill=(0, 0, 0), width=1)
-    words = layout(rows, [20, 390, 410], "lrl", top=20, pitch=40)
-    table = recover_tables(image, words)[0]
-    assert texts(table) == rows
+    return image, layout(rows, [20, 390, 410], "lrl", top=20, pitch=40)
+
+
+PRICES = [["Part", "Price", "Status"], ["Filter", "", "Open"], ["Adapter", "20,682", "Overdue"],
+          ["Monitor", "7,600", "Pending"], ["Widget", "1,855", "Draft"], ["Cable", "946", "Closed"],
+          ["Valve", "12", "Paid"]]
+
+
+def test_stacked_figure_edges_beside_a_rule_do_not_split_the_column():
+    """Blur joins the right edges of right-aligned amounts, a few pixels past their OCR
+    boxes, into a stroke of its own that reaches the box's bottom edge next to the rule."""
+    image, words = _ruled_price_table(PRICES)
+    ImageDraw.Draw(image).line([(394, 95), (394, 290)], fill=(0, 0, 0), width=1)
+    assert texts(recover_tables(image, words)[0]) == PRICES
+
+
+def test_glyph_stems_inside_the_words_of_the_last_rows_are_not_a_rule():
+    """The stems of "U" in "USD" over the last rows reach the box's bottom edge; the OCR boxes
+    cover them but for a few pixels above and below each line."""
+    rows = [row[:2] + [status] for row, status in
+            zip(PRICES, ["Status", "Open", "Paid", "USD 12", "USD 40", "USD 7", "USD 19"])]
+    image, words = _ruled_price_table(rows)
+    ImageDraw.Draw(image).line([(412, 126), (412, 290)], fill=(0, 0, 0), width=1)
+    assert texts(recover_tables(image, words)[0]) == rows
 
 
 def test_a_date_read_with_a_stray_space_is_a_date_like_the_rest_of_its_column():
