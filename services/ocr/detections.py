@@ -1,14 +1,16 @@
-"""Words RapidOCR's detector found twice or cut in two, put right.
+"""Words RapidOCR's detector found twice, cut in two or cut short, put right.
 
 The detector sometimes finds one glyph twice, in its own box and inside its neighbour's
-("5" over "558,095"), and cuts a number at its decimal point when monospaced figures set the
-point apart ("21" and "28%" for "21.28%"). Both only concern words sharing a line, so words
-are looked up by their vertical extent (``_RowIndex``) rather than compared all with all:
-a dense spreadsheet screenshot has thousands of words.
+("5" over "558,095"), cuts a number at its decimal point when monospaced figures set the
+point apart ("21" and "28%" for "21.28%"), and in faint or blurred pictures leaves a minus
+sign out of a number's box ("25.33" for "-25.33"). All concern words sharing a line, so
+words are looked up by their vertical extent (``_RowIndex``) rather than compared all with
+all: a dense spreadsheet screenshot has thousands of words.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -18,6 +20,10 @@ from services.ocr.spacing import ink_mask
 
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 _DOT_TOP, _DOT_SIZE = 0.55, 0.3  # a decimal point: ink below this share of the line, this small
+_SIGN_REACH = 0.5  # of the line height: how far left of a number's box its minus sign may lie
+_SIGN_BAND = (0.3, 0.8)  # of the line height, from its top: where a minus sign's ink lies
+_MIN_SIGN_CONTRAST, _SIGN_SHARE = 8.0, 0.25  # grey levels, and share of the glyphs' contrast
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
 class _RowIndex:
@@ -97,3 +103,46 @@ def _decimal_split(left: Word, right: Word, gray: np.ndarray) -> bool:
         return False
     _, y, w, h, _ = inner[0]
     return y >= _DOT_TOP * between.shape[0] and h <= _DOT_SIZE * height and w <= _DOT_SIZE * height
+
+
+def restore_minus_signs(words: list[Word], gray: np.ndarray,
+                        reread: Callable[[list[tuple[float, float, float, float]]], list[str]]
+                        ) -> list[Word]:
+    """``words`` with the minus signs the detector left outside numbers' boxes put back.
+
+    A number with ink at minus height just left of its box, and no other word there, is read
+    again over a box stretched left by half a line height (``reread`` returns the text in
+    each box); when that reading is the number with a minus in front, it is taken."""
+    index = _RowIndex(words)
+    suspects = [w for w in words if w.text[:1].isdigit() and _ink_left_of(w, gray)
+                and not any(o.bbox[2] > _stretched(w)[0] and o.bbox[0] < w.bbox[0]
+                            for o in index.beside(w))]
+    if not suspects:
+        return words
+    signed = {id(w): Word("-" + w.text, _stretched(w), w.confidence)
+              for w, text in zip(suspects, reread([_stretched(w) for w in suspects]))
+              if text.strip().translate(_DASHES) == "-" + w.text}
+    return [signed.get(id(w), w) for w in words]
+
+
+def _stretched(word: Word) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = word.bbox
+    return max(0.0, x0 - _SIGN_REACH * (y1 - y0)), y0, x1, y1
+
+
+def _ink_left_of(word: Word, gray: np.ndarray) -> bool:
+    """Whether the stretch left of the word's box holds ink at minus height and nowhere else
+    (a rule or a letter reaches higher or lower). Ink is a quarter of the contrast of the
+    word's own glyphs, smoothed so that grain does not count: faint and blurred minus signs
+    are the ones the detector misses. This only picks what to read again."""
+    x0, y0, x1, y1 = (int(round(v)) for v in _stretched(word))
+    start = int(round(word.bbox[0])) - x0
+    crop = cv2.blur(gray[y0:y1, x0:x1].astype(np.float32), (3, 3))
+    if start < 2 or crop.shape[1] <= start:
+        return False
+    deviation = np.abs(crop - np.median(crop[:, :start]))  # the stretch is mostly background
+    strength = float(np.percentile(deviation[:, start:], 99))
+    ink = deviation[:, :start - 1] >= max(_MIN_SIGN_CONTRAST, _SIGN_SHARE * strength)
+    rows = np.flatnonzero(ink.any(axis=1))
+    top, bottom = (share * crop.shape[0] for share in _SIGN_BAND)
+    return rows.size > 0 and rows[0] >= top and rows[-1] < bottom

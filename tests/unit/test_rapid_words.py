@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from services.model import Word
-from services.ocr.detections import drop_echoes, join_split_decimals
+from services.ocr.detections import drop_echoes, join_split_decimals, restore_minus_signs
 from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy
 
 
@@ -84,3 +85,51 @@ def test_numbers_apart_without_a_point_between_stay_apart():
 
 def _gray(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"))
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from services.ocr.rapid import RapidOcrEngine
+
+    return RapidOcrEngine()
+
+
+def _faint_number(text: str, rule_at: int | None = None) -> tuple[np.ndarray, np.ndarray, Word]:
+    """Grey ``text`` on a dark grey cell, blurred, at x=40 (with a vertical rule at ``rule_at``),
+    and the word box a detector gives it when it leaves the leading minus out."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    image = Image.new("RGB", (200, 40), (60, 60, 60))
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 8), text, font=font, fill=(110, 110, 110))
+    if rule_at is not None:
+        draw.line([(rule_at, 0), (rule_at, 40)], fill=(110, 110, 110), width=1)
+    image = image.filter(ImageFilter.GaussianBlur(1))
+    start = draw.textbbox((40, 8), text[:1], font=font)[2] + 1 if text.startswith("-") else 40
+    return _gray(image), np.asarray(image), Word(text.lstrip("-"), (start, 8, 105, 32), 0.9)
+
+
+def test_a_minus_sign_left_out_of_a_faint_numbers_box_is_read_again_and_kept(engine):
+    gray, rgb, word = _faint_number("-25.33")
+    restored = restore_minus_signs([word], gray, lambda boxes: engine.read_boxes(rgb, boxes))
+    assert [w.text for w in restored] == ["-25.33"]
+    assert restored[0].bbox[0] < word.bbox[0]
+
+
+def test_a_rule_or_a_word_left_of_a_number_is_not_read_as_a_minus(engine):
+    asked = []
+
+    def reread(rgb):
+        return lambda boxes: asked.extend(boxes) or engine.read_boxes(rgb, boxes)
+
+    gray, rgb, word = _faint_number("25.33", rule_at=34)
+    assert restore_minus_signs([word], gray, reread(rgb)) == [word]
+    gray, rgb, word = _faint_number("-25.33")
+    dash = Word("-", (34, 8, 38, 32), 0.5)
+    assert restore_minus_signs([dash, word], gray, reread(rgb)) == [dash, word]
+    assert asked == []
+
+
+def test_a_new_reading_that_differs_beyond_the_minus_is_not_taken(engine):
+    gray, rgb, word = _faint_number("-25.33")
+    other = Word("25.38", word.bbox, 0.9)
+    assert restore_minus_signs([other], gray, lambda boxes: engine.read_boxes(rgb, boxes)) == [other]
