@@ -5,8 +5,9 @@ The recogniser drops spaces inside long digit strings ("+442070676442" for
 and reads one separator for another ("2025-05.06"). A column is written by one hand: the
 strings of one shape (the same digits, brackets and separators in the same order) share one
 layout. So each such string is given the spaces that at least two of its column's strings of
-that shape show at the same place, and no others, and at each separator the one most of them
-use (when most do). A string whose shape no other two share is left as it was read.
+that shape show at the same place, and at each separator the one most of them use (when most
+do). A string with separators loses the spaces its column does not share; one whose spaces are
+its only separators keeps its own. A string whose shape no other two share is left as read.
 """
 from __future__ import annotations
 
@@ -65,5 +66,7 @@ def settle_digit_strings(texts: list[str]) -> list[str]:
                 separators[p] = mark
         for i in members:
             chars = [separators.get(p, c) for p, c in enumerate(layouts[i].chars)]
-            settled[i] = "".join((" " if p in spaces else "") + c for p, c in enumerate(chars))
+            # Where spaces are a string's only separators ("+44 20 7067 6442") its own stay.
+            kept = spaces if "-" in shape else spaces | layouts[i].spaces
+            settled[i] = "".join((" " if p in kept else "") + c for p, c in enumerate(chars))
     return settled
