@@ -5,6 +5,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -12,6 +13,7 @@ SUPPORTED_FORMATS = {
     "PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif",
     "BMP": "image/bmp", "TIFF": "image/tiff",
 }
+_DARK_MODE_SIDE = 500  # px: the longest side of the copy the text's polarity is judged on
 
 
 class InvalidImage(ValueError):
@@ -80,6 +82,12 @@ def load_rgb(data: bytes, max_pixels: int) -> Image.Image:
 
 
 def is_dark_mode(gray: np.ndarray) -> bool:
-    """Light text on a dark background: the typical grey level (every 4th pixel's median) is
-    below mid-grey. Shared by deskewing, ruling detection and OCR, which all invert such pages."""
-    return float(np.median(gray[::4, ::4])) < 128
+    """Light text on a dark background: strokes stand out lighter than their neighbourhood more
+    than darker. Shared by deskewing, ruling detection and OCR, which all invert such pages.
+    Not the overall grey level: a dim photo of a light page is dark all over, yet its text is
+    darker still."""
+    step = max(1, max(gray.shape) // _DARK_MODE_SIDE)
+    small = np.asarray(gray[::step, ::step], dtype=np.float32)
+    block = max(15, (min(small.shape) // 20) | 1)
+    darker = cv2.blur(small, (block, block)) - small
+    return float(np.percentile(-darker, 99)) > float(np.percentile(darker, 99))

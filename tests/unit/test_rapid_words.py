@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import drop_echoes, join_split_decimals, restore_minus_signs
 from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy
@@ -36,6 +37,26 @@ def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
     assert seen.getpixel((0, 0)) == (235, 231, 225)
     light = Image.new("RGB", (40, 20), "white")
     assert _reading_copy(light, _gray(light)).getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_dark_mode_is_told_by_the_texts_polarity_not_the_overall_grey():
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
+
+    def page(background, ink, header=None):
+        """Rows of ``ink`` text; under a ``header`` band whose text is as light as the paper."""
+        image = Image.new("RGB", (300, 160), background)
+        draw = ImageDraw.Draw(image)
+        if header:
+            draw.rectangle([0, 0, 300, 30], fill=header)
+            draw.text((8, 6), "Order no  Change  Shipped", font=font, fill=background)
+        for row in range(3 if header else 0, 8):
+            draw.text((8, 6 + 19 * row), "06852   -75.0   2019-01-27", font=font, fill=ink)
+        return _gray(image)
+
+    assert is_dark_mode(page((30, 32, 36), (220, 220, 220)))
+    assert not is_dark_mode(page((250, 250, 250), (20, 20, 20)))
+    assert not is_dark_mode(page((100, 100, 100), (45, 45, 45)))  # a dim photo of a light page
+    assert not is_dark_mode(page((100, 100, 100), (45, 45, 45), header=(50, 62, 44)))
 
 
 def test_a_zero_starting_a_lowercase_word_is_the_letter_o():
