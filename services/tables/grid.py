@@ -22,6 +22,8 @@ from services.tables.textlines import TextLine, phrase_gap
 
 _FLOATING_RULE = 0.35  # of a ruled box's height: shortest vertical rule touching neither edge
 _GLYPH_WIDTH = 0.6     # of the text height
+_FULL_RULE = 0.8       # of a ruled box's height: a vertical rule this long runs the whole box
+_PEN_SHARE = 0.5       # of the full rules' thickness: the thinnest a partial rule may be
 
 
 @dataclass
@@ -75,7 +77,8 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
         inside = [s for s in rulings.vertical
                   if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
                   and min(s.end, y1) - max(s.start, y0) >= height]
-        v_lines = _cluster([s.pos for s in inside if _frames_cells(s, y0, y1, height)
+        pen = _pen_width(inside, y0, y1)
+        v_lines = _cluster([s.pos for s in inside if _frames_cells(s, y0, y1, height, pen)
                             and not _beside_a_longer_rule(s, inside, height)], tol)
     col_edges, col_ruled, col_hard, text_gaps = _columns(region.lines, v_lines, tx0, tx1,
                                                          height, region.ruled)
@@ -109,11 +112,30 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
                 header_spans)
 
 
-def _frames_cells(segment: Segment, y0: float, y1: float, height: float) -> bool:
+def _pen_width(segments: list[Segment], y0: float, y1: float) -> float | None:
+    """The thickness of the vertical rules that run the whole ruled box, if any do; a thick
+    rule may come in pieces, cut where row rules cross it."""
+    def run(segment: Segment) -> float:
+        return sum(min(o.end, y1) - max(o.start, y0) for o in segments
+                   if abs(o.pos - segment.pos) <= 1.5 and o.end > y0 and o.start < y1)
+
+    full = [s.thickness for s in segments if run(s) >= _FULL_RULE * (y1 - y0)]
+    return float(np.median(full)) if full else None
+
+
+def _spans(segment: Segment, y0: float, y1: float) -> bool:
+    return min(segment.end, y1) - max(segment.start, y0) >= _FULL_RULE * (y1 - y0)
+
+
+def _frames_cells(segment: Segment, y0: float, y1: float, height: float,
+                  pen: float | None) -> bool:
     """A vertical rule inside a ruled box reaches the box's top or bottom edge, or runs a good
     part of its height (a rule between merged rows). A short stretch floating in the middle is
     glyph strokes stacked over a few rows and joined through the row rules by blur: the stems
-    of "£" over three right-aligned amounts."""
+    of "£" over three right-aligned amounts. One table's rules are drawn with one pen: a
+    partial rule much thinner than those running the whole box is a streak of noise."""
+    if pen is not None and not _spans(segment, y0, y1) and segment.thickness < _PEN_SHARE * pen:
+        return False
     return (segment.start <= y0 + height or segment.end >= y1 - height
             or segment.end - segment.start >= _FLOATING_RULE * (y1 - y0))
 

@@ -552,14 +552,15 @@ def test_a_short_stroke_floating_inside_a_ruled_box_is_not_a_column_rule():
     assert texts(recover_tables(image, words)[0]) == PRICES
 
 
-def _ruled_price_table(rows: list[list[str]]) -> tuple[Image.Image, list[Word]]:
-    """A 3-column grid, prices right-aligned to x=390 beside the rule at x=400."""
+def _ruled_price_table(rows: list[list[str]], pen: int = 1) -> tuple[Image.Image, list[Word]]:
+    """A 3-column grid drawn ``pen`` px wide, prices right-aligned to x=390 beside the rule
+    at x=400."""
     image = blank(620, 320)
     draw = ImageDraw.Draw(image)
     for r in range(len(rows) + 1):
-        draw.line([(10, 10 + 40 * r), (600, 10 + 40 * r)], fill=(0, 0, 0), width=1)
+        draw.line([(10, 10 + 40 * r), (600, 10 + 40 * r)], fill=(0, 0, 0), width=pen)
     for x in (10, 200, 400, 600):
-        draw.line([(x, 10), (x, 10 + 40 * len(rows))], fill=(0, 0, 0), width=1)
+        draw.line([(x, 10), (x, 10 + 40 * len(rows))], fill=(0, 0, 0), width=pen)
     return image, layout(rows, [20, 390, 410], "lrl", top=20, pitch=40)
 
 
@@ -584,6 +585,12 @@ def test_glyph_stems_inside_the_words_of_the_last_rows_are_not_a_rule():
     image, words = _ruled_price_table(rows)
     ImageDraw.Draw(image).line([(412, 126), (412, 290)], fill=(0, 0, 0), width=1)
     assert texts(recover_tables(image, words)[0]) == rows
+
+
+def test_a_thin_streak_in_a_grid_drawn_with_a_thick_pen_is_not_a_column_rule():
+    image, words = _ruled_price_table(PRICES, pen=3)
+    ImageDraw.Draw(image).line([(120, 250), (120, 290)], fill=(90, 90, 90), width=1)
+    assert texts(recover_tables(image, words)[0]) == PRICES
 
 
 def test_a_date_read_with_a_stray_space_is_a_date_like_the_rest_of_its_column():
