@@ -24,6 +24,7 @@ _FLOATING_RULE = 0.35  # of a ruled box's height: shortest vertical rule touchin
 _GLYPH_WIDTH = 0.6     # of the text height
 _FULL_RULE = 0.8       # of a ruled box's height: a vertical rule this long runs the whole box
 _PEN_SHARE = 0.5       # of the full rules' thickness: the thinnest a partial rule may be
+_SAME_RULE_PX = 1.5    # pieces of one rule lie this close across it
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _pen_width(segments: list[Segment], y0: float, y1: float) -> float | None:
     rule may come in pieces, cut where row rules cross it."""
     def run(segment: Segment) -> float:
         return sum(min(o.end, y1) - max(o.start, y0) for o in segments
-                   if abs(o.pos - segment.pos) <= 1.5 and o.end > y0 and o.start < y1)
+                   if abs(o.pos - segment.pos) <= _SAME_RULE_PX and o.end > y0 and o.start < y1)
 
     full = [s.thickness for s in segments if run(s) >= _FULL_RULE * (y1 - y0)]
     return float(np.median(full)) if full else None

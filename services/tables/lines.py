@@ -144,10 +144,11 @@ def _rulings(gray: np.ndarray, thin: int, min_len: int, keep_len: float,
 
 def _inside_a_word(x0: float, y0: float, x1: float, y1: float, boxes: np.ndarray,
                    reach: float) -> bool:
-    """Whether word boxes spanning the segment's height cover most of its length: strokes of
-    text, such as the tops of "000" poking a few pixels out of an OCR box that ends short, or
-    baseline serifs joined across the words of "team from". Most, not all, and a rule that
-    merely crosses a word or two keeps most of its length outside them."""
+    """Whether word boxes spanning the segment's height cover most of its length, each box
+    stretched by ``reach`` along it: strokes of text, such as the tops of "000" poking a few
+    pixels out of an OCR box that ends short, baseline serifs joined across the words of
+    "team from", or glyph stems stacked over a few rows. Most, not all, and a rule that merely
+    crosses a word or two keeps most of its length outside them."""
     if not len(boxes):
         return False
     m = 2.0
