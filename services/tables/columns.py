@@ -126,8 +126,9 @@ def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval
     return out
 
 
-_DIGIT_GROUPS = re.compile(r"[-+(]?[^\d\s]{0,3}\d{1,3}")
-_GROUP_TAIL = re.compile(r"\d{3}(?:[.,]\d+)?\)?%?")
+# Digit groups of one number: "1 234", "$12 500", and phone groups "+44 20 7067 6442"
+_DIGIT_GROUPS = re.compile(r"[-+(]?[^\d\s]{0,3}\d{1,4}")
+_GROUP_TAIL = re.compile(r"\d{3,4}(?:[.,]\d+)?\)?%?")
 
 
 def _numeric(text: str) -> bool:
@@ -143,7 +144,7 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
     against the next one), or the distance between the two words changes from row to row
     (a space would not). ``strict``, for a range some rows cross: the distance changes in a
     quarter of the rows, so one word the OCR missed does not count. Numbers with spaces
-    between digit groups ("1 234") stay whole."""
+    between digit groups ("1 234", "+44 20 7067 6442") stay whole."""
     lo = max([g[1] for g in wide if g[1] <= gap[0]], default=float("-inf"))
     hi = min([g[0] for g in wide if g[0] >= gap[1]], default=float("inf"))
     pairs = []

@@ -593,6 +593,31 @@ def test_a_thin_streak_in_a_grid_drawn_with_a_thick_pen_is_not_a_column_rule():
     assert texts(recover_tables(image, words)[0]) == PRICES
 
 
+def test_a_monospaced_phone_number_stays_one_cell_when_ocr_drops_a_digit():
+    """Its groups sit one character apart in every row; where the OCR dropped a group's first
+    digit ("629" for "7629") the gap before that group looks wider, as between columns."""
+    def mono(text: str, x: float, y: float, short: int | None = None) -> list[Word]:
+        words, at = [], 0
+        for i, group in enumerate(text.split(" ")):
+            skip = 1 if i == short else 0
+            left, right = x + (at + skip) * CHAR, x + (at + len(group)) * CHAR
+            words.append(Word(group[skip:], (left, y, right, y + HEIGHT), 0.99))
+            at += len(group) + 1
+        return words
+
+    phones = ["+44 20 6147 0434", "+44 20 7629 3747", "+44 20 4010 3996", "+44 20 7114 8255",
+              "+44 20 3617 0112"]
+    words = phrase("ZIP", 20, 20) + phrase("Tel", 200, 20)
+    for r, phone in enumerate(phones, start=1):
+        words += phrase(f"5380{r}", 20, 20 + 36 * r)
+        words += mono(phone, 200, 20 + 36 * r, short=2 if r in (2, 4) else None)
+    table = recover_tables(blank(), words)[0]
+    assert texts(table)[0] == ["ZIP", "Tel"]
+    assert [row[1] for row in texts(table)[1:]] == [
+        "+44 20 6147 0434", "+44 20 629 3747", "+44 20 4010 3996", "+44 20 114 8255",
+        "+44 20 3617 0112"]
+
+
 def test_a_date_read_with_a_stray_space_is_a_date_like_the_rest_of_its_column():
     rows = [["Date", "Phone"],
             ["2025-04-1 3", "+44 20 7067 6442"],
