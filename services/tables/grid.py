@@ -77,7 +77,7 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     if region.ruled:
         inside = [s for s in rulings.vertical
                   if x0 - tol <= s.pos <= x1 + tol and s.end > y0 and s.start < y1
-                  and min(s.end, y1) - max(s.start, y0) >= height]
+                  and _overlap(s.start, s.end, y0, y1) >= height]
         pen = _pen_width(inside, y0, y1)
         v_lines = _cluster([s.pos for s in inside if _frames_cells(s, y0, y1, height, pen)
                             and not _beside_a_longer_rule(s, inside, height)], tol)
@@ -117,7 +117,7 @@ def _pen_width(segments: list[Segment], y0: float, y1: float) -> float | None:
     """The thickness of the vertical rules that run the whole ruled box, if any do; a thick
     rule may come in pieces, cut where row rules cross it."""
     def run(segment: Segment) -> float:
-        return sum(min(o.end, y1) - max(o.start, y0) for o in segments
+        return sum(_overlap(o.start, o.end, y0, y1) for o in segments
                    if abs(o.pos - segment.pos) <= _SAME_RULE_PX and o.end > y0 and o.start < y1)
 
     full = [s.thickness for s in segments if run(s) >= _FULL_RULE * (y1 - y0)]
@@ -125,7 +125,7 @@ def _pen_width(segments: list[Segment], y0: float, y1: float) -> float | None:
 
 
 def _spans(segment: Segment, y0: float, y1: float) -> bool:
-    return min(segment.end, y1) - max(segment.start, y0) >= _FULL_RULE * (y1 - y0)
+    return _overlap(segment.start, segment.end, y0, y1) >= _FULL_RULE * (y1 - y0)
 
 
 def _frames_cells(segment: Segment, y0: float, y1: float, height: float,
