@@ -87,8 +87,13 @@ def is_dark_mode(gray: np.ndarray) -> bool:
     Not the overall grey level: a dim photo of a light page is dark all over, yet its text is
     darker still."""
     step = max(1, max(gray.shape) // _DARK_MODE_SIDE)
-    small = np.asarray(gray[::step, ::step], dtype=np.float32)
-    block = max(15, (min(small.shape) // 20) | 1)
-    darker = cv2.blur(small, (block, block)) - small
+    darker = darker_than_surroundings(np.asarray(gray[::step, ::step], dtype=np.float32))
     # The far tail: on a page of a few thin rules, halos beside them outnumber the strokes.
     return float(np.percentile(-darker, 99.9)) > float(np.percentile(darker, 99.9))
+
+
+def darker_than_surroundings(gray: np.ndarray) -> np.ndarray:
+    """Per pixel, how much darker it is than the mean of a block a twentieth of the picture's
+    shorter side (15 px at least): strokes stand out, shading and paper colour do not."""
+    block = max(15, (min(gray.shape) // 20) | 1)
+    return cv2.blur(gray, (block, block)) - gray

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from services.images import is_dark_mode
+from services.images import darker_than_surroundings, is_dark_mode
 
 MAX_SKEW_DEGREES = 6.0
 MIN_CORRECTION_DEGREES = 0.3  # below this the drift is under a pixel per 200 px: leave the pixels alone
@@ -164,11 +164,8 @@ def _ink(image: Image.Image) -> _Ink:
         gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
                            Image.BILINEAR)
     small = np.asarray(gray, dtype=np.float32)
-    if is_dark_mode(small):
-        small = 255 - small
-    block = max(15, (min(small.shape) // 20) | 1)
-    local = cv2.blur(small, (block, block))
-    ys, xs = np.nonzero(local - small > _INK_CONTRAST)
+    darker = darker_than_surroundings(small)
+    ys, xs = np.nonzero((-darker if is_dark_mode(small) else darker) > _INK_CONTRAST)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     if len(points) > _MAX_INK_POINTS:
         points = points[np.random.default_rng(0).choice(len(points), _MAX_INK_POINTS, replace=False)]
