@@ -393,7 +393,7 @@ def summarise(records: list[dict]) -> dict:
         "cell_accuracy_displayed": sum(shown) / cells if cells and len(shown) == len(records) else None,
         "tables_rows_cols_ok": sum(r["rows_ok"] and r["cols_ok"] for r in records) / len(records),
         "teds_mean": statistics.fmean(tedses) if tedses else None,
-        "numeric_typed_share": sum(r["numeric_typed"] for r in records) / numeric if numeric else 0.0,
+        "numeric_typed_share": _share(sum(r["numeric_typed"] for r in records), numeric),
         # leading-zero ids ("00731") are kept as text on purpose; score.py counts them as numbers
         "numeric_typed_share_ids_aside": _share(
             sum(r["numeric_typed"] for r in records),

@@ -50,21 +50,24 @@ def ink_mask(gray: np.ndarray, box: tuple[float, float, float, float]) -> tuple[
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0 = max(0, x0), max(0, y0)
     crop = gray[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)].astype(np.int16)
-    height = crop.shape[0]
-    core = crop[int(height * 0.15):int(height * 0.85) + 1]
+    deviation = np.abs(crop - np.median(crop))
+    core = _middle_rows(deviation)
     if core.size == 0:
         return np.ones(crop.shape, dtype=bool), x0
-    deviation = np.abs(crop - np.median(crop))
-    core_deviation = deviation[int(height * 0.15):int(height * 0.85) + 1]
-    threshold = max(_MIN_INK_CONTRAST, _INK_SHARE * float(np.percentile(core_deviation, 99)))
+    threshold = max(_MIN_INK_CONTRAST, _INK_SHARE * float(np.percentile(core, 99)))
     return deviation > threshold, x0
 
 
 def ink_columns(mask: np.ndarray) -> np.ndarray:
     """Per column of a line's ink mask, whether its middle rows hold ink."""
-    height = mask.shape[0]
-    core = mask[int(height * 0.15):int(height * 0.85) + 1]
+    core = _middle_rows(mask)
     return core.any(axis=0) if core.size else np.ones(mask.shape[1], dtype=bool)
+
+
+def _middle_rows(a: np.ndarray) -> np.ndarray:
+    """A line box's middle rows, 15% to 85% of its height."""
+    height = a.shape[0]
+    return a[int(height * 0.15):int(height * 0.85) + 1]
 
 
 def _longest_blank_run(ink: np.ndarray) -> int:
