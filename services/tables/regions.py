@@ -14,6 +14,7 @@ from services.tables.textlines import TextLine, center, group_lines, phrase_coun
 
 
 _HEADER_GAP = 0.75  # of the text height: most blank between a header line and the box below
+_ROW_GAP = 0.5  # of the text height: a gap this tall is whitespace between rows, not lines
 
 
 @dataclass
@@ -112,24 +113,41 @@ def _blocks(lines: list[TextLine], boxes: list[BBox], height: float) -> list[lis
     """Runs of lines without a large vertical gap or a ruled box between them.
 
     "Large" is relative to this image's own line spacing, so a loosely spaced dashboard and
-    a dense spreadsheet are both split only between tables. A line sitting right on top of
-    a ruled box (its likely title) is cut off from the lines above more readily.
+    a dense spreadsheet are both split only between tables. Where cells wrap onto tight
+    lines, most gaps are between the lines of one cell; a gap then up to 1.5 times the
+    usual whitespace between rows does not split while the line below keeps to the columns
+    above. A line sitting right on top of a ruled box (its likely title) is cut off from
+    the lines above more readily.
     """
     if not lines:
         return []
     gaps = [b.y0 - a.y1 for a, b in zip(lines, lines[1:])]
     typical = max(0.0, float(np.median(gaps))) if gaps else 0.0
     limit = max(2.5 * typical, typical + height)
+    row_gaps = [g for g in gaps if g >= _ROW_GAP * height]
+    between_rows = 1.5 * float(np.median(row_gaps)) if len(row_gaps) >= 3 else 0.0
     blocks = [[lines[0]]]
     for a, b, gap in zip(lines, lines[1:], gaps):
         box_between = any(a.center < (bx[1] + bx[3]) / 2 < b.center for bx in boxes)
         heads_box = any(0 <= bx[1] - b.y1 <= 2 * height and _overlap(bx, _bbox(b)) > 0
                         for bx in boxes)
-        if gap > limit or box_between or (heads_box and gap > 1.5 * typical + 0.25 * height):
+        large = gap > limit and not (gap <= between_rows
+                                     and _keeps_columns(blocks[-1], b, height))
+        if large or box_between or (heads_box and gap > 1.5 * typical + 0.25 * height):
             blocks.append([b])
         else:
             blocks[-1].append(b)
     return blocks
+
+
+def _keeps_columns(block: list[TextLine], line: TextLine, height: float) -> bool:
+    """``line`` stays clear of the column gaps of the ``block`` above it: the same table
+    going on after a row gap, not the next table or a note."""
+    if len(block) < 2:
+        return False
+    gaps = find_column_gaps(block, height).gaps
+    return bool(gaps) and not any(w.bbox[0] < g1 and w.bbox[2] > g0
+                                  for w in line.words for g0, g1 in gaps)
 
 
 def _bbox(line: TextLine) -> BBox:

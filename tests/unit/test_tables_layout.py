@@ -225,6 +225,39 @@ def test_blocks_far_apart_are_separate_tables():
     assert [texts(t) for t in recover_tables(blank(), words)] == [first, second]
 
 
+def _wrapped_rows(top: float, row_gaps: list[int]) -> tuple[list[Word], float]:
+    """A header and rows whose comment wraps onto three tight lines, the other cells centred
+    beside it (gen2 c004's layout): the gaps between lines are tiny, those between rows
+    about a text height."""
+    words = [Word("Account", (50, top, 200, top + 40), 0.9), Word("Fee", (300, top, 380, top + 40), 0.9),
+             Word("Comment", (500, top, 700, top + 40), 0.9)]
+    y = top + 80
+    for r, gap in enumerate(row_gaps):
+        for k in range(3):
+            words += [Word(f"word{r}{k}", (500, y + 42 * k, 600, y + 42 * k + 40), 0.9),
+                      Word("and", (615, y + 42 * k, 680, y + 42 * k + 40), 0.9)]
+        middle = y + 42 + 20
+        words += [Word(f"00{r}47", (50, middle - 20, 150, middle + 20), 0.9),
+                  Word(f"{r},518", (300, middle - 20, 380, middle + 20), 0.9)]
+        y += 2 * 42 + 40 + gap
+    return words, y
+
+
+def test_a_row_gap_in_a_table_of_wrapped_rows_does_not_split_it():
+    words, _ = _wrapped_rows(20, [36, 44, 36, 44, 36, 44])
+    tables = recover_tables(blank(900, 1400), words)
+    assert len(tables) == 1
+    assert (tables[0].n_rows, tables[0].n_cols) == (7, 3)
+    assert texts(tables[0])[2] == ["00147", "1,518", "word10 and word11 and word12 and"]
+
+
+def test_two_tables_of_wrapped_rows_a_few_rows_apart_stay_apart():
+    first, bottom = _wrapped_rows(20, [36, 44, 36])
+    second, _ = _wrapped_rows(bottom + 120, [36, 44, 36])
+    assert [(t.n_rows, t.n_cols) for t in recover_tables(blank(900, 2000), first + second)] \
+        == [(4, 3), (4, 3)]
+
+
 def test_single_column_is_n_by_1():
     rows = [["Apples and pears"], ["Bananas"], ["Cherry pie"]]
     table = recover_tables(blank(), layout(rows, [20], "l"))[0]
