@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_SAME_SHAPE = set("cosvwxz")  # small letters shaped like their capitals
+SAME_SHAPE = frozenset("cosvwxz")  # small letters shaped like their capitals
 _X_HEIGHT = set("acemnorsuvwxz")  # small letters without ascender or descender
 _MIN_RATIO, _MAX_RATIO = 1.22, 1.6  # first glyph's height over the x-height: a capital
 _MAX_GLYPH_PITCHES = 2.0  # a blob wider than this is glyphs run together; not measured
@@ -41,7 +41,7 @@ def restore_capitals(chars: list[str], centres: list[float], ink: np.ndarray, le
 
     out = list(chars)
     for start in range(len(chars)):
-        if chars[start] not in _SAME_SHAPE or (start and not chars[start - 1].isspace()):
+        if chars[start] not in SAME_SHAPE or (start and not chars[start - 1].isspace()):
             continue
         end = start
         while end < len(chars) and not chars[end].isspace():

@@ -9,7 +9,8 @@ is small: a word whose first letter has a shape of its own was read as written.
 """
 from __future__ import annotations
 
-_SAME_SHAPE = set("cosvwxz")
+from services.ocr.letter_case import SAME_SHAPE
+
 _MIN_CAPITALISED = 3  # cells starting with a capital a column needs before it has a habit
 _HABIT = 4            # at least this many capitalised cells per small-lettered one
 
@@ -28,6 +29,6 @@ def settle_capitals(texts: list[str]) -> list[str]:
 def _raised(text: str) -> str:
     body = text.lstrip()
     first = body.split()[0] if body else ""
-    if len(first) < 3 or first[0] not in _SAME_SHAPE or not (first.isalpha() and first.islower()):
+    if len(first) < 3 or first[0] not in SAME_SHAPE or not (first.isalpha() and first.islower()):
         return text
     return text[:len(text) - len(body)] + body[0].upper() + body[1:]
