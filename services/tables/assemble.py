@@ -7,6 +7,7 @@ from services.tables.columns import line_runs
 from services.tables.digit_strings import settle_digit_strings
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
+from services.tables.pound_letters import settle_pound_letters
 from services.tables.regions import Region
 from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
 from services.values import parse_value, settle_group_marks
@@ -95,12 +96,13 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
 
 def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
     """Texts and values that only their column's other cells can settle (see
-    settle_capitals, settle_digit_strings and settle_group_marks)."""
+    settle_capitals, settle_pound_letters, settle_digit_strings and settle_group_marks)."""
     for col in range(n_cols):
         column = [c for c in cells if c.col == col and c.colspan == 1]
-        for cell, text in zip(column, settle_capitals([c.text for c in column])):
-            if text != cell.text and cell.value.kind == "text":
-                cell.text, cell.value = text, parse_value(text, locale)
+        for settle in (settle_capitals, settle_pound_letters):
+            for cell, text in zip(column, settle([c.text for c in column])):
+                if text != cell.text and cell.value.kind == "text":
+                    cell.text, cell.value = text, parse_value(text, locale)
         for cell, text in zip(column, settle_digit_strings([c.text for c in column])):
             value = parse_value(text, locale) if text != cell.text else cell.value
             if value.kind != "text" or cell.value.kind == "text":  # never loses its type
