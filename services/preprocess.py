@@ -79,7 +79,18 @@ def straighten(image: Image.Image) -> tuple[Image.Image, float]:
     shear = _shear(ink)
     if abs(shear) >= MIN_SHEAR_DEGREES:
         image = _unshear(image, shear, background)
+        ink = _ink(image)
+    lean = _column_keystone(ink)
+    if lean is not None and abs(lean[1] - lean[3]) >= MIN_KEYSTONE_DEGREES:
+        image = _stand_columns(image, lean, background)
     return image, angle
+
+
+def column_keystone(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """(x, degrees) of the columns' lean in the left and in the right third of the ink, as
+    ``keystone_angles`` measures rows (positive: leaning left going down). A photo taken from
+    beside the page's centre leans its columns apart even once they stand upright on average."""
+    return _column_keystone(_ink(image))
 
 
 def _skew(ink: _Ink) -> float:
@@ -117,6 +128,10 @@ def _keystone(ink: _Ink) -> tuple[float, float, float, float] | None:
     return out[0], out[1], out[2], out[3]
 
 
+def _column_keystone(ink: _Ink) -> tuple[float, float, float, float] | None:
+    return _keystone(_Ink(ink.points[:, ::-1].copy(), ink.height, ink.width, ink.scale))
+
+
 def _level_angle(points: np.ndarray, limit: float) -> tuple[float, float]:
     """The angle within ±limit (to 0.1 degree) at which ``points`` line up sharpest, and
     that sharpness: a 0.5-degree search, then a 0.1-degree one around its best."""
@@ -143,6 +158,19 @@ def _level_keystone(image: Image.Image, keystone: tuple[float, float, float, flo
     h = cv2.getPerspectiveTransform(level, seen)  # output pixel -> where it is in the input
     return image.transform(image.size, Image.PERSPECTIVE, tuple((h.flatten() / h[2, 2])[:8]),
                            resample=Image.BICUBIC, fillcolor=background)
+
+
+def _stand_columns(image: Image.Image, lean: tuple[float, float, float, float],
+                   background: tuple[int, ...]) -> Image.Image:
+    """Columns leaning differently on the left and the right stood upright: the rows'
+    levelling applied to the picture turned on its side. The sides are widened first by as
+    much as the lean can move a column, so nothing is cut off."""
+    margin = int(np.ceil(np.tan(np.deg2rad(max(abs(lean[1]), abs(lean[3])))) * image.height))
+    padded = Image.new(image.mode, (image.width + 2 * margin, image.height), background)
+    padded.paste(image, (margin, 0))
+    lean = (lean[0] + margin, lean[1], lean[2] + margin, lean[3])
+    turned = padded.transpose(Image.Transpose.TRANSPOSE)
+    return _level_keystone(turned, lean, background).transpose(Image.Transpose.TRANSPOSE)
 
 
 def _unshear(image: Image.Image, degrees: float, background: tuple[int, ...]) -> Image.Image:

@@ -79,3 +79,32 @@ def test_rows_tilting_apart_in_a_photo_are_made_level():
     _, top, _, bottom = keystone_angles(level)
     assert abs(top) <= 0.3 and abs(bottom) <= 0.3
     assert keystone_angles(image)[1::2] == (0.0, 0.0)
+
+
+def _photographed_from_beside(image: Image.Image, lean: float) -> Image.Image:
+    """The page as a camera beside its centre sees it: the left columns lean one way and the
+    right ones the other, each corner moving by ``lean`` of the width."""
+    import cv2
+    import numpy as np
+
+    w, h = image.size
+    d = lean * w
+    seen = np.float32([[d, 0], [w - d, 0], [w + d, h], [-d, h]])
+    level = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    m = np.linalg.inv(cv2.getPerspectiveTransform(level, seen))
+    return image.transform(image.size, Image.PERSPECTIVE, tuple((m.flatten() / m[2, 2])[:8]),
+                           resample=Image.BICUBIC, fillcolor="white")
+
+
+def test_columns_leaning_apart_in_a_photo_are_stood_upright():
+    from services.preprocess import column_keystone
+
+    rows = SALES + [[f"Row {i}", f"{i * 7},{i}00.25", f"{i}.5%", "2024-05-0" + str(i)] for i in range(1, 9)]
+    image = render_table(rows, size=(1000, 720), bordered=False)
+    leaning = _photographed_from_beside(image, 0.015)
+    _, left, _, right = column_keystone(leaning)
+    assert abs(left - right) >= 1.0
+    upright, _ = straighten(leaning)
+    _, left, _, right = column_keystone(upright)
+    assert abs(left) <= 0.3 and abs(right) <= 0.3
+    assert column_keystone(image)[1::2] == (0.0, 0.0)
