@@ -107,6 +107,11 @@ def _read_from_ink(gray, line_box, chars, char_boxes, char_scores):
     return restore_capitals(chars, centres, mask, left), char_boxes, scores
 
 
+# A table's vertical rule that the detector took into a line of text comes out as one of
+# these ("116%|customs"); no cell text people write holds them, so they part words.
+_RULE_CHARS = "|│┃¦"
+
+
 def _split_line(quad, text, score, char_boxes, chars, char_scores) -> list[Word]:
     """Words of one recognised line; the whole line when character boxes are missing."""
     line_box = _quad_bbox(quad)
@@ -133,9 +138,11 @@ def _split_line(quad, text, score, char_boxes, chars, char_scores) -> list[Word]
         current.clear()
 
     for i, ch in enumerate(chars):
-        if ch.isspace():
+        if ch.isspace() or ch in _RULE_CHARS:
             flush()
         else:
             current.append(i)
     flush()
+    if not words and not text.strip(_RULE_CHARS + " "):
+        return []
     return words or [Word(text, line_box, score)]

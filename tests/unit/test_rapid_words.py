@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import drop_echoes, join_split_decimals, restore_minus_signs
-from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy
+from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy, _split_line
 
 
 def test_a_glyph_read_again_inside_a_wider_word_is_dropped():
@@ -62,6 +62,17 @@ def test_dark_mode_is_told_by_the_texts_polarity_not_the_overall_grey():
 def test_a_zero_starting_a_lowercase_word_is_the_letter_o():
     assert [_letter_o(t) for t in ("0verdue", "0ct", "0scar", "007", "0x1F", "0", "0k")] == [
         "Overdue", "Oct", "Oscar", "007", "0x1F", "0", "0k"]
+
+
+def test_a_vertical_rule_read_into_a_line_parts_its_words_and_is_dropped():
+    def box(x0: float, x1: float) -> list[list[float]]:
+        return [[x0, 10], [x1, 10], [x1, 30], [x0, 30]]
+
+    chars = list("116%|customs")
+    boxes = [box(10 * i, 10 * i + 8) for i in range(len(chars))]
+    words = _split_line(box(0, 120), "".join(chars), 0.4, boxes, chars, [0.9] * len(chars))
+    assert [(w.text, w.bbox[0], w.bbox[2]) for w in words] == [("116%", 0, 38), ("customs", 50, 118)]
+    assert _split_line(box(0, 8), "|", 0.5, [box(0, 8)], ["|"], [0.5]) == []
 
 
 def test_a_grainy_photo_reaches_the_detector_smoothed_and_a_clean_one_untouched():
