@@ -25,6 +25,7 @@ _GLYPH_WIDTH = 0.6     # of the text height
 _FULL_RULE = 0.8       # of a ruled box's height: a vertical rule this long runs the whole box
 _PEN_SHARE = 0.5       # of the full rules' thickness: the thinnest a partial rule may be
 _SAME_RULE_PX = 1.5    # pieces of one rule lie this close across it
+_CELL_SHARE = 0.5      # of a column's width between vertical rules: the least a row rule covers
 
 
 @dataclass
@@ -89,7 +90,7 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     reach = tol if region.ruled else max(tol, height)
     h_rules = [s.pos for s in rulings.horizontal
                if y0 - reach <= s.pos <= y1 + reach and _overlap(s.start, s.end, x0, x1)
-               >= (height if region.ruled else 0.5 * (x1 - x0))]
+               >= (height if region.ruled else 0.5 * (x1 - x0)) and _crosses_a_cell(s, v_lines)]
     h_rules = _cluster(h_rules, tol)
     stripes = fill_edges(rulings.gray, x0, x1, y0 - height, y1 + height, 0.8 * height)
     separators = _cluster(h_rules + stripes, tol)
@@ -139,6 +140,16 @@ def _frames_cells(segment: Segment, y0: float, y1: float, height: float,
         return False
     return (segment.start <= y0 + height or segment.end >= y1 - height
             or segment.end - segment.start >= _FLOATING_RULE * (y1 - y0))
+
+
+def _crosses_a_cell(segment: Segment, v_lines: list[float]) -> bool:
+    """In a box divided by vertical rules, a row rule runs across at least one cell (a rule
+    under a group header spans its columns). A stretch inside one column that covers less than
+    half of it is the feet of a word's letters joined by blur and grain ("East" in a photo)."""
+    if len(v_lines) < 3 or segment.end <= v_lines[0] or segment.start >= v_lines[-1]:
+        return True
+    return any(_overlap(segment.start, segment.end, a, b) >= _CELL_SHARE * (b - a)
+               for a, b in zip(v_lines, v_lines[1:]))
 
 
 def _beside_a_longer_rule(segment: Segment, others: list[Segment], height: float) -> bool:

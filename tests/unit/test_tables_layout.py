@@ -667,3 +667,19 @@ def test_a_number_never_becomes_text_to_match_its_column():
     rows = [["Id"], ["12 34567"], ["23 45678"], ["3456789"]]
     table = recover_tables(blank(), layout(rows, [20], "l"))[0]
     assert table.grid()[3][0].value.value == 3456789
+
+
+def test_a_short_stroke_inside_one_cell_of_a_gridded_table_is_not_a_row_rule():
+    image = blank(640, 260)
+    draw = ImageDraw.Draw(image)
+    xs, ys = [20, 220, 420, 620], [20, 80, 140, 200]
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=(0, 0, 0), width=2)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=(0, 0, 0), width=2)
+    draw.line([(240, 110), (300, 110)], fill=(0, 0, 0), width=2)  # grain joining the letters' feet
+    rows = [["Item", "Region", "Growth"], ["Valve", "East", "33%"], ["Pump", "West", "5%"]]
+    words = [w for r, row in enumerate(rows) for c, text in enumerate(row)
+             for w in phrase(text, xs[c] + 15, ys[r] + 20)]
+    tables = recover_tables(image, words)
+    assert texts(tables[0]) == rows
