@@ -22,7 +22,9 @@ from services.model import TypedValue
 MAX_SIGNIFICANT_DIGITS = 15
 
 _SPACES = " \u00a0\u2007\u2009\u202f"  # space, NBSP, figure space, thin space, narrow NBSP
-_MINUS_TABLE = str.maketrans({c: "-" for c in "\u2212\u2012\u2013\ufe63\uff0d"})
+# Read as "-": minus sign, figure dash, en dash, small and full-width hyphen-minus.
+MINUS_SIGNS = "\u2212\u2012\u2013\ufe63\uff0d"
+_MINUS_TABLE = str.maketrans({c: "-" for c in MINUS_SIGNS})
 
 # Languages whose numbers are written 1.234,56 (or 1 234,56); regions that differ from
 # their language's default are listed separately.

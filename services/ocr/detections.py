@@ -17,13 +17,15 @@ import numpy as np
 
 from services.model import Word
 from services.ocr.spacing import ink_mask
+from services.values import MINUS_SIGNS
 
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 _DOT_TOP, _DOT_SIZE = 0.55, 0.3  # a decimal point: ink below this share of the line, this small
 _SIGN_REACH = 0.5  # of the line height: how far left of a number's box its minus sign may lie
 _SIGN_BAND = (0.3, 0.8)  # of the line height, from its top: where a minus sign's ink lies
 _MIN_SIGN_CONTRAST, _SIGN_SHARE = 8.0, 0.25  # grey levels, and share of the glyphs' contrast
-_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
+# The signs parse_value reads as a minus, and the em dash a recogniser gives for a long one.
+_DASHES = str.maketrans({c: "-" for c in MINUS_SIGNS + "\u2014"})
 
 
 class _RowIndex:

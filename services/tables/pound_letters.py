@@ -5,7 +5,8 @@ photos, most often reads it as "E" ("E5,740", "-E1,921"). "E" before digits is a
 codes are written (error "E101", a grid "E12"), so a single cell cannot tell. A column can:
 codes have a fixed shape, while a column of amounts spans magnitudes and carries group
 marks, decimals and signs. Only the leading letter is changed; the number is left to
-parse_value and the column's group-mark settling.
+parse_value and the column's group-mark settling. ("£" read as "f" needs no column:
+parse_value reads "f127" as money by itself.)
 """
 from __future__ import annotations
 
