@@ -298,6 +298,29 @@ def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str =
     return settled
 
 
+def settle_date_order(texts: list[str], values: list[TypedValue]) -> list[TypedValue]:
+    """``values`` (parsed from ``texts``, one column's cells) with ambiguous numeric dates read
+    in the column's order. A column is written one way: when some of its dates can only be
+    day-first ("25/11/2021") and none can only be month-first, "03/02/2020" is 3 February,
+    whatever the locale says, and the other way round."""
+    orders = {order for order in map(_written_order, texts) if order is not None}
+    if len(orders) != 1:
+        return values
+    month_first = orders.pop()
+    return [(_parse_date(text.strip(), month_first) or value) if value.kind == "date" else value
+            for text, value in zip(texts, values)]
+
+
+def _written_order(text: str) -> bool | None:
+    """True for a numeric date that can only be month-first, False for one that can only be
+    day-first, None for anything else."""
+    m = _TIME_RE.match(text.strip())
+    m = _NUMERIC_DATE_RE.match(m["date"] if m else text.strip())
+    if not m or (int(m["a"]) > 12) == (int(m["b"]) > 12):
+        return None
+    return int(m["b"]) > 12
+
+
 def _shape(value: TypedValue) -> tuple[bool, int] | None:
     """(grouped, decimal places) of a number or amount as written, read off its format."""
     if value.kind not in ("number", "currency"):

@@ -10,7 +10,7 @@ from services.tables.lines import Rulings
 from services.tables.pound_letters import settle_pound_letters
 from services.tables.regions import Region
 from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
-from services.values import parse_value, settle_group_marks
+from services.values import parse_value, settle_date_order, settle_group_marks
 
 _LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
 
@@ -96,7 +96,8 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
 
 def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
     """Texts and values that only their column's other cells can settle (see
-    settle_capitals, settle_pound_letters, settle_digit_strings and settle_group_marks)."""
+    settle_capitals, settle_pound_letters, settle_digit_strings, settle_group_marks and
+    settle_date_order)."""
     for col in range(n_cols):
         column = [c for c in cells if c.col == col and c.colspan == 1]
         for settle in (settle_capitals, settle_pound_letters):
@@ -107,7 +108,8 @@ def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
             value = parse_value(text, locale) if text != cell.text else cell.value
             if value.kind != "text" or cell.value.kind == "text":  # never loses its type
                 cell.text, cell.value = text, value
-        settled = settle_group_marks([c.text for c in column], [c.value for c in column], locale)
+        texts = [c.text for c in column]
+        settled = settle_date_order(texts, settle_group_marks(texts, [c.value for c in column], locale))
         for cell, value in zip(column, settled):
             cell.value = value
 

@@ -517,6 +517,13 @@ def test_two_level_header_inside_a_filled_band():
     assert spans[(0, 0)] == spans[(0, 4)] == (2, 1) and spans[(0, 1)] == (1, 3)
 
 
+def test_a_column_of_day_first_dates_settles_the_ambiguous_ones():
+    rows = [["Item", "Due"], ["Pump", "25/11/2021"], ["Valve", "03/02/2020"], ["Cable", "12/06/2023"]]
+    table = recover_tables(blank(), layout(rows, [20, 400], "ll"))[0]
+    assert [row[1].value.value for row in table.grid()[1:]] == [
+        dt.date(2021, 11, 25), dt.date(2020, 2, 3), dt.date(2023, 6, 12)]
+
+
 def test_a_column_of_whole_numbers_settles_a_comma_read_as_a_point():
     rows = [["Item", "Units"], ["Pump", "1,023,107"], ["Valve", "670.934"], ["Cable", "88"]]
     table = recover_tables(blank(), layout(rows, [20, 400], "lr"))[0]

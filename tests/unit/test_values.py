@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from services.values import parse_value, settle_group_marks
+from services.values import parse_value, settle_date_order, settle_group_marks
 
 D = dt.date
 DT = dt.datetime
@@ -286,6 +286,24 @@ def test_group_marks_follow_the_locale():
     texts = ["1.023.107", "670,934", "88"]
     settled = settle_group_marks(texts, [parse_value(t, "de") for t in texts], "de")
     assert [v.value for v in settled] == [1023107, 670934, 88]
+
+
+def test_ambiguous_dates_follow_their_column_order_over_the_locale():
+    texts = ["Due", "14/05/2024", "03/02/2020", "12/06/2023 10:30", "25/11/2021"]
+    settled = settle_date_order(texts, [parse_value(t, "en_US") for t in texts])
+    assert [v.value for v in settled[1:]] == [
+        dt.date(2024, 5, 14), dt.date(2020, 2, 3), dt.datetime(2023, 6, 12, 10, 30),
+        dt.date(2021, 11, 25)]
+    assert settled[2].number_format == "dd/mm/yyyy"
+    texts = ["02/03/2020", "12/25/2021"]  # month-first beats a day-first locale
+    assert [v.value for v in settle_date_order(texts, [parse_value(t, "en_GB") for t in texts])] \
+        == [dt.date(2020, 2, 3), dt.date(2021, 12, 25)]
+
+
+def test_a_column_with_both_orders_or_neither_keeps_the_locale_reading():
+    for texts in (["14/05/2024", "05/14/2024", "03/02/2020"], ["03/02/2020", "2021-11-25", "04/05/2021"]):
+        values = [parse_value(t) for t in texts]
+        assert settle_date_order(texts, values) == values, texts
 
 
 @pytest.mark.parametrize("text, value, fmt", [
