@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from services.model import Word
 from services.tables.textlines import TextLine
 
@@ -31,12 +33,22 @@ class Wraps:
             out.setdefault(self.column_of((w.bbox[0] + w.bbox[2]) / 2), []).append(w)
         return out
 
-    def full(self, line: TextLine) -> bool:
-        return len(self.columns(line.words)) >= max(2.0, FULL_ROW * self.n_cols)
+    def full(self, line: TextLine, among: set[int] | None = None) -> bool:
+        """``line`` fills most columns (counting only the columns ``among``, when given)."""
+        cols = set(self.columns(line.words))
+        return len(cols if among is None else cols & among) >= max(2.0, FULL_ROW * self.n_cols)
 
     def tight(self, upper: TextLine, lower: TextLine) -> bool:
-        pitch = lower.center - upper.center
+        pitch = self.pitch(upper, lower)
         return 0 < pitch < WRAP_PITCH * self.row_pitch and pitch <= 1.8 * self.height
+
+    def pitch(self, upper: TextLine, lower: TextLine) -> float:
+        """How far ``lower`` sits below ``upper``, measured in the columns both fill where
+        there are any: a line that also holds cells centred beside wrapped text has its
+        centre pulled away from the wrapped text's own line."""
+        above, below = self.columns(upper.words), self.columns(lower.words)
+        shared = [_centre(below[col]) - _centre(above[col]) for col in set(above) & set(below)]
+        return float(np.median(shared)) if shared else lower.center - upper.center
 
     def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
         """A bordered or striped row: one row, unless it holds several lines that each fill
@@ -134,28 +146,33 @@ class Wraps:
 
         At least one column holds text on several closely spaced lines, aligned and made of
         words; every column starts on the first line or is a single line at the middle; at
-        most one line fills most columns, unless these are the table's first lines, all
-        words, at a text line spacing (a header whose cells wrap: "Unit / price").
+        most one line fills most of the columns that run over several lines (the line grouping
+        may share the centred cells out between two wrapped lines), unless these are the
+        table's first lines, all words, at a text line spacing (a header whose cells wrap:
+        "Unit / price"). Line spacing is measured per column: a line's centre drifts when it
+        also holds centred cells.
         """
         if header:
             if not all(_wordy([w]) for line in lines for w in line.words) or any(
                     b.center - a.center > 1.35 * self.height for a, b in zip(lines, lines[1:])):
                 return False
-        elif sum(self.full(line) for line in lines) > 1:
+        per_column = self._lines_per_column(lines)
+        on_several = {col for col, at in per_column.items() if len(at) > 1}
+        if not header and sum(self.full(line, on_several) for line in lines) > 1:
             return False
         middle = _middle(lines)
         wrapped = False
-        for col, rows in self._lines_per_column(lines).items():
+        for col, rows in per_column.items():
             if len(rows) == 1:
                 if rows[0] != 0 and abs(_mid(self.columns(lines[rows[0]].words)[col]) - middle) \
                         > 0.3 * self.height:
                     return False
                 continue
-            if rows[0] != 0 or not all(
-                    lines[j].center - lines[i].center < WRAP_PITCH * self.row_pitch
-                    for i, j in zip(rows, rows[1:])):
-                return False
             parts = [self.columns(lines[i].words)[col] for i in rows]
+            if rows[0] != 0 or not all(
+                    _centre(b) - _centre(a) < WRAP_PITCH * self.row_pitch
+                    for a, b in zip(parts, parts[1:])):
+                return False
             if not all(_wordy(p) for p in parts) or not all(
                     _aligned(parts[0], p, 0.6 * self.height) for p in parts[1:]):
                 return False
@@ -174,6 +191,10 @@ class Wraps:
 
 def _middle(lines: list[TextLine]) -> float:
     return (lines[0].center + lines[-1].center) / 2
+
+
+def _centre(words: list[Word]) -> float:
+    return float(np.median([(w.bbox[1] + w.bbox[3]) / 2 for w in words]))
 
 
 def _mid(words: list[Word]) -> float:
