@@ -19,9 +19,19 @@ def test_a_stray_space_and_a_wrong_separator_go():
 
 
 def test_a_space_only_one_string_shows_is_not_copied_but_stays_there():
-    column = ["+442070676442", "+442084278534", "+44 207826 9532", "+44 20 74366594"]
+    column = ["442070676442", "442084278534", "44 207826 9532", "44 20 74366594"]
     assert settle_digit_strings(column) == [
-        "+44 2070676442", "+44 2084278534", "+44 207826 9532", "+44 20 74366594"]
+        "44 2070676442", "44 2084278534", "44 207826 9532", "44 20 74366594"]
+
+
+def test_an_international_number_showing_part_of_its_grouping_gets_the_rest():
+    assert settle_digit_strings(["+44207067 6442", "+44 20 84278534", "+4420 12345678"]) == [
+        "+44 20 7067 6442", "+44 20 8427 8534", "+44 20 1234 5678"]
+
+
+def test_an_international_number_in_another_grouping_or_none_stays_as_read():
+    column = ["+442070676442", "+44 207 067 6442", "+44 12 3456", "+1 650253-0000"]
+    assert settle_digit_strings(column) == column
 
 
 def test_separators_without_a_majority_stay_as_read():
@@ -30,7 +40,7 @@ def test_separators_without_a_majority_stay_as_read():
 
 
 def test_other_texts_and_other_shapes_are_left_alone():
-    column = ["Phone", "+44 20 1234 5678", "+4420 12345678", "n/a", "1 234", "12 34 5",
+    column = ["Phone", "+44 20 1234 5678", "4420 12345678", "n/a", "1 234", "12 34 5",
               "(555) 123-4567", "West 12 3456"]
     assert settle_digit_strings(column) == column  # no shape has three strings
 
