@@ -1,7 +1,8 @@
 """Words RapidOCR's detector found twice, cut in two or cut short, put right.
 
 The detector sometimes finds one glyph twice, in its own box and inside its neighbour's
-("5" over "558,095"), cuts a number at its decimal point when monospaced figures set the
+("5" over "558,095"), finds one string twice cut in different places ("1,372," and
+"2,524"), cuts a number at its decimal point when monospaced figures set the
 point apart ("21" and "28%" for "21.28%"), and in faint or blurred pictures leaves a minus
 sign out of a number's box ("25.33" for "-25.33"). All concern words sharing a line, so
 words are looked up by their vertical extent (``_RowIndex``) rather than compared all with
@@ -55,6 +56,41 @@ def _echoes(small: Word, big: Word) -> bool:
     inside_w = min(x1, big.bbox[2]) - max(x0, big.bbox[0])
     inside_h = min(y1, big.bbox[3]) - max(y0, big.bbox[1])
     return inside_w > _ECHO_OVERLAP * (x1 - x0) and inside_h > _ECHO_OVERLAP * (y1 - y0)
+
+
+def join_overlapping_repeats(words: list[Word]) -> list[Word]:
+    """``words`` with two detections of one string, cut in different places, made one again:
+    "1,372," and "2,524" for "1,372,524", the second box starting inside (or at the end of)
+    the first and repeating its last characters. Words of one line never overlap so: the
+    recogniser's boxes of different words are a space apart."""
+    index = _RowIndex(words)
+    out: list[Word] = []
+    slot: dict[int, int] = {}  # id of a word -> where in ``out`` it now is (joined or not)
+    for word in sorted(words, key=lambda w: (w.bbox[0], w.bbox[1])):
+        at = next((slot[id(w)] for w in index.beside(word)
+                   if id(w) in slot and _repeats(out[slot[id(w)]], word)), None)
+        if at is None:
+            slot[id(word)] = len(out)
+            out.append(word)
+            continue
+        left = out[at]
+        out[at] = Word(left.text + word.text[_repeats(left, word):],
+                       (left.bbox[0], min(left.bbox[1], word.bbox[1]),
+                        max(left.bbox[2], word.bbox[2]), max(left.bbox[3], word.bbox[3])),
+                       min(left.confidence, word.confidence))
+        slot[id(word)] = at
+    return out
+
+
+def _repeats(left: Word, right: Word) -> int:
+    """How many of ``left``'s last characters ``right`` starts with, when its box starts
+    inside ``left``'s on the same line; 0 otherwise."""
+    (lx0, ly0, lx1, ly1), (rx0, ry0, rx1, ry1) = left.bbox, right.bbox
+    level = min(ly1, ry1) - max(ly0, ry0) >= 0.5 * min(ly1 - ly0, ry1 - ry0)
+    if not (level and lx0 < rx0 <= lx1 < rx1):
+        return 0
+    return next((k for k in range(min(len(left.text), len(right.text)), 0, -1)
+                 if left.text[-k:] == right.text[:k]), 0)
 
 
 def join_split_decimals(words: list[Word], gray: np.ndarray) -> list[Word]:

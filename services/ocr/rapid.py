@@ -15,7 +15,8 @@ from PIL import Image, ImageFilter, ImageOps
 
 from services.images import is_dark_mode
 from services.model import Word
-from services.ocr.detections import drop_echoes, join_split_decimals, restore_minus_signs
+from services.ocr.detections import (
+    drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
 from services.ocr.letter_case import restore_capitals
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
@@ -51,7 +52,7 @@ class RapidOcrEngine:
                 line_chars, char_boxes, char_scores = _read_from_ink(
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
-        words = join_split_decimals(drop_echoes(words), gray)
+        words = join_split_decimals(join_overlapping_repeats(drop_echoes(words)), gray)
         return restore_minus_signs(words, gray, lambda boxes: self.read_boxes(rgb, boxes))
 
     def read_boxes(self, rgb: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[str]:

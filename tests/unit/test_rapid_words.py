@@ -7,7 +7,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from services.images import is_dark_mode
 from services.model import Word
-from services.ocr.detections import drop_echoes, join_split_decimals, restore_minus_signs
+from services.ocr.detections import (
+    drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
 from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy, _split_line
 
 
@@ -28,6 +29,26 @@ def test_an_echo_in_another_case_is_dropped():
     month = Word("Nov", (100, 10, 140, 30), 0.98)
     echo = Word("V", (128, 9, 141, 31), 0.6)
     assert drop_echoes([month, echo]) == [month]
+
+
+@pytest.mark.parametrize("left, right, joined", [
+    (("1,372,", (352, 476, 420, 503)), ("2,524", (409, 477, 457, 502)), "1,372,524"),
+    (("20", (246, 175, 264, 190)), ("0.16%", (261, 174, 307, 191)), "20.16%"),
+    (("$415", (336, 790, 375, 808)), ("5", (375, 790, 381, 807)), "$415"),
+])
+def test_one_string_detected_twice_in_overlapping_pieces_is_one_word(left, right, joined):
+    """RapidOCR's boxes from clean generated screenshots."""
+    words = join_overlapping_repeats([Word(*right, 0.5), Word(*left, 0.99)])
+    assert [(w.text, w.confidence) for w in words] == [(joined, 0.5)]
+    assert words[0].bbox[0] == left[1][0] and words[0].bbox[2] == max(left[1][2], right[1][2])
+
+
+def test_neighbours_a_space_apart_or_not_repeating_stay_apart():
+    apart = [Word("2021", (100, 10, 140, 30), 0.9), Word("1,234", (146, 10, 196, 30), 0.9)]
+    overlapping = [Word("USD", (100, 10, 140, 30), 0.9), Word("1,234", (138, 10, 188, 30), 0.9)]
+    below = [Word("2021", (100, 10, 140, 30), 0.9), Word("1,234", (130, 26, 180, 46), 0.9)]
+    for words in (apart, overlapping, below):
+        assert join_overlapping_repeats(words) == words
 
 
 def test_dark_mode_pages_reach_the_detector_as_dark_on_light():
