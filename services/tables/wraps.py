@@ -7,9 +7,8 @@ merely leaves a continuation in a row of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 from typing import Callable
-
-import numpy as np
 
 from services.model import Word
 from services.tables.textlines import TextLine
@@ -47,8 +46,8 @@ class Wraps:
         there are any: a line that also holds cells centred beside wrapped text has its
         centre pulled away from the wrapped text's own line."""
         above, below = self.columns(upper.words), self.columns(lower.words)
-        shared = [_centre(below[col]) - _centre(above[col]) for col in set(above) & set(below)]
-        return float(np.median(shared)) if shared else lower.center - upper.center
+        shared = [TextLine(below[col]).center - TextLine(above[col]).center for col in set(above) & set(below)]
+        return median(shared) if shared else lower.center - upper.center
 
     def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
         """A bordered or striped row: one row, unless it holds several lines that each fill
@@ -170,7 +169,7 @@ class Wraps:
                 continue
             parts = [self.columns(lines[i].words)[col] for i in rows]
             if rows[0] != 0 or not all(
-                    _centre(b) - _centre(a) < WRAP_PITCH * self.row_pitch
+                    TextLine(b).center - TextLine(a).center < WRAP_PITCH * self.row_pitch
                     for a, b in zip(parts, parts[1:])):
                 return False
             if not all(_wordy(p) for p in parts) or not all(
@@ -191,10 +190,6 @@ class Wraps:
 
 def _middle(lines: list[TextLine]) -> float:
     return (lines[0].center + lines[-1].center) / 2
-
-
-def _centre(words: list[Word]) -> float:
-    return float(np.median([(w.bbox[1] + w.bbox[3]) / 2 for w in words]))
 
 
 def _mid(words: list[Word]) -> float:
