@@ -63,23 +63,10 @@ def join_overlapping_repeats(words: list[Word]) -> list[Word]:
     "1,372," and "2,524" for "1,372,524", the second box starting inside (or at the end of)
     the first and repeating its last characters. Words of one line never overlap so: the
     recogniser's boxes of different words are a space apart."""
-    index = _RowIndex(words)
-    out: list[Word] = []
-    slot: dict[int, int] = {}  # id of a word -> where in ``out`` it now is (joined or not)
-    for word in sorted(words, key=lambda w: (w.bbox[0], w.bbox[1])):
-        at = next((slot[id(w)] for w in index.beside(word)
-                   if id(w) in slot and _repeats(out[slot[id(w)]], word)), None)
-        if at is None:
-            slot[id(word)] = len(out)
-            out.append(word)
-            continue
-        left = out[at]
-        out[at] = Word(left.text + word.text[_repeats(left, word):],
-                       (left.bbox[0], min(left.bbox[1], word.bbox[1]),
-                        max(left.bbox[2], word.bbox[2]), max(left.bbox[3], word.bbox[3])),
-                       min(left.confidence, word.confidence))
-        slot[id(word)] = at
-    return out
+    def join(left: Word, word: Word, beside: list[Word]) -> Word | None:
+        k = _repeats(left, word)
+        return _joined(left, word, left.text + word.text[k:]) if k else None
+    return _join_rightwards(words, join)
 
 
 def _repeats(left: Word, right: Word) -> int:
@@ -97,25 +84,38 @@ def join_split_decimals(words: list[Word], gray: np.ndarray) -> list[Word]:
     """``words`` with numbers cut at their decimal point joined again: digits either side,
     and nothing in the blank between them but a dot at the baseline (``gray`` holds the
     pixels). Not when another word, such as the point read on its own, lies between."""
+    def join(left: Word, word: Word, beside: list[Word]) -> Word | None:
+        if _decimal_split(left, word, gray) and not any(
+                _within(o, left.bbox[2], word.bbox[0]) for o in beside):
+            return _joined(left, word, f"{left.text}.{word.text}")
+        return None
+    return _join_rightwards(words, join)
+
+
+def _join_rightwards(words: list[Word], join: Callable[[Word, Word, list[Word]], Word | None]
+                     ) -> list[Word]:
+    """``words`` taken left to right, each joined onto the nearest word (as joined so far) to
+    its left on its line for which ``join(left, word, words beside word)`` gives a word."""
     index = _RowIndex(words)
     out: list[Word] = []
     slot: dict[int, int] = {}  # id of a word -> where in ``out`` it now is (joined or not)
     for word in sorted(words, key=lambda w: (w.bbox[0], w.bbox[1])):
         beside = index.beside(word)
         lefts = sorted((w for w in beside if id(w) in slot), key=lambda w: -w.bbox[2])
-        at = next((slot[id(w)] for w in lefts if _decimal_split(out[slot[id(w)]], word, gray)
-                   and not any(_within(o, out[slot[id(w)]].bbox[2], word.bbox[0]) for o in beside)),
-                  None)
+        at, joined = next(((slot[id(w)], j) for w in lefts
+                           if (j := join(out[slot[id(w)]], word, beside)) is not None), (None, None))
         if at is None:
             slot[id(word)] = len(out)
             out.append(word)
-            continue
-        left = out[at]
-        out[at] = Word(f"{left.text}.{word.text}", (left.bbox[0], min(left.bbox[1], word.bbox[1]),
-                                                    word.bbox[2], max(left.bbox[3], word.bbox[3])),
-                       min(left.confidence, word.confidence))
-        slot[id(word)] = at
+        else:
+            out[at] = joined
+            slot[id(word)] = at
     return out
+
+
+def _joined(left: Word, right: Word, text: str) -> Word:
+    return Word(text, (left.bbox[0], min(left.bbox[1], right.bbox[1]), max(left.bbox[2], right.bbox[2]),
+                       max(left.bbox[3], right.bbox[3])), min(left.confidence, right.confidence))
 
 
 def _within(word: Word, x0: float, x1: float) -> bool:

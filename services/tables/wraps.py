@@ -46,7 +46,8 @@ class Wraps:
         there are any: a line that also holds cells centred beside wrapped text has its
         centre pulled away from the wrapped text's own line."""
         above, below = self.columns(upper.words), self.columns(lower.words)
-        shared = [TextLine(below[col]).center - TextLine(above[col]).center for col in set(above) & set(below)]
+        shared = [TextLine(below[col]).center - TextLine(above[col]).center
+                  for col in set(above) & set(below)]
         return median(shared) if shared else lower.center - upper.center
 
     def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
