@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from services.model import Cell, Table
-from services.values import parse_value
+from services.values import parse_value, settle_date_order
 
 _BR = "\ue000"  # private-use character standing for <br> until cell text is cleaned
 _BLOCK_TAGS = frozenset("p div li ul ol hr section article header footer body html pre blockquote".split())
@@ -370,6 +370,10 @@ def _build(raw: _RawTable, title: str | None, locale: str) -> list[Table]:
     if not any(cell.text for cell in cells):
         return []
     n_cols = max(cell.col + cell.colspan for cell in cells)
+    for col in range(n_cols):  # a model reads "03/02/2020" as it is written, order unsettled
+        column = [cell for cell in cells if cell.col == col and cell.colspan == 1]
+        for cell, value in zip(column, settle_date_order([c.text for c in column], [c.value for c in column])):
+            cell.value = value
     return [Table(n_rows=n_rows, n_cols=n_cols, cells=cells,
                   header_rows=_header_rows(raw, placed), title=title)]
 

@@ -244,3 +244,8 @@ def test_no_table():
     assert parse("null") == []
     assert parse("---\nprimary_language: en\nis_table: False\n---\nJust a paragraph of text.") == []
     assert parse("<table><tr><td></td><td> </td></tr></table>") == []
+
+
+def test_ambiguous_dates_follow_their_column_order():
+    table = parse("| Due |\n|---|\n| 25/11/2021 |\n| 03/02/2020 |\n")[0]
+    assert [row[0].value.value for row in table.grid()[1:]] == [dt.date(2021, 11, 25), dt.date(2020, 2, 3)]
