@@ -81,7 +81,8 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
                   and _overlap(s.start, s.end, y0, y1) >= height]
         pen = _pen_width(inside, y0, y1)
         v_lines = _cluster([s.pos for s in inside if _frames_cells(s, y0, y1, height, pen)
-                            and not _beside_a_longer_rule(s, inside, height)], tol)
+                            and not _beside_a_longer_rule(s, inside, height)
+                            and (_spans(s, y0, y1) or not _through_words(s, region.lines))], tol)
     col_edges, col_ruled, col_hard, text_gaps = _columns(region.lines, v_lines, tx0, tx1,
                                                          height, region.ruled)
     lo, hi = _trim(col_edges, [(w.bbox[0] + w.bbox[2]) / 2 for w in words])
@@ -140,6 +141,18 @@ def _frames_cells(segment: Segment, y0: float, y1: float, height: float,
         return False
     return (segment.start <= y0 + height or segment.end >= y1 - height
             or segment.end - segment.start >= _FLOATING_RULE * (y1 - y0))
+
+
+def _through_words(segment: Segment, lines: list[TextLine]) -> bool:
+    """Whether the stroke runs inside a word's box on most of the text lines it passes (two at
+    least): blur joins the right edges of "%" stacked in a right-aligned column into a stroke
+    a few rows long, while a rule between cells passes beside the words."""
+    half = segment.thickness / 2
+    passed = [line for line in lines
+              if _overlap(segment.start, segment.end, line.y0, line.y1) >= 0.5 * line.height]
+    inside = sum(any(w.bbox[0] < segment.pos - half and w.bbox[2] > segment.pos + half
+                     for w in line.words) for line in passed)
+    return inside >= max(2, 0.5 * len(passed))
 
 
 def _crosses_a_cell(segment: Segment, v_lines: list[float]) -> bool:

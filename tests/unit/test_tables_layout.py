@@ -763,3 +763,11 @@ def test_a_short_stroke_inside_one_cell_of_a_gridded_table_is_not_a_row_rule():
              for w in phrase(text, xs[c] + 15, ys[r] + 20)]
     tables = recover_tables(image, words)
     assert texts(tables[0]) == rows
+
+
+def test_a_stroke_through_the_words_of_several_rows_is_not_a_column_rule():
+    """Blur joins the right edges of "%" stacked in a right-aligned column into a stroke a few
+    rows long that runs inside the OCR boxes of most rows it passes: glyphs, not a rule."""
+    image, words = _ruled_price_table(PRICES)
+    ImageDraw.Draw(image).line([(385, 50), (385, 170)], fill=(0, 0, 0), width=1)
+    assert texts(recover_tables(image, words)[0]) == PRICES
