@@ -10,6 +10,7 @@ from services.tables.lines import Rulings
 from services.tables.pound_letters import settle_pound_letters
 from services.tables.regions import Region
 from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
+from services.tables.word_spaces import settle_word_spaces
 from services.values import parse_value, settle_date_order, settle_group_marks
 
 _LINE_PRESENT = 0.5  # fraction of a cell side a ruling must cover to count as drawn
@@ -96,11 +97,11 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
 
 def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
     """Texts and values that only their column's other cells can settle (see
-    settle_capitals, settle_pound_letters, settle_digit_strings, settle_group_marks and
-    settle_date_order)."""
+    settle_capitals, settle_word_spaces, settle_pound_letters, settle_digit_strings,
+    settle_group_marks and settle_date_order)."""
     for col in range(n_cols):
         column = [c for c in cells if c.col == col and c.colspan == 1]
-        for settle in (settle_capitals, settle_pound_letters):
+        for settle in (settle_capitals, settle_word_spaces, settle_pound_letters):
             for cell, text in zip(column, settle([c.text for c in column])):
                 if text != cell.text and cell.value.kind == "text":
                     cell.text, cell.value = text, parse_value(text, locale)
