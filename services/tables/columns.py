@@ -30,6 +30,7 @@ Interval = tuple[float, float]
 
 NARROW_GAP = 0.25  # of the text height: the narrowest uncovered range worth a look
 STRAY_ROWS = 0.1  # share of rows whose words may cross a gap the others leave open
+_APART = 0.75     # share of rows whose words either side of a crossed range are separate phrases
 
 
 @dataclass
@@ -165,7 +166,8 @@ def _narrow_is_column(lines: list[TextLine], gap: Interval, wide: list[Interval]
     spacing = [b.bbox[0] - a.bbox[2] for a, b in pairs]
     if strict:
         usual = float(np.median(spacing))
-        varies = sum(abs(s - usual) >= 0.5 * height for s in spacing) >= max(2, 0.25 * len(pairs))
+        varies = (sum(abs(s - usual) >= 0.5 * height for s in spacing) >= max(2, 0.25 * len(pairs))
+                  or sum(s > phrase_gap(height) for s in spacing) >= max(2, _APART * len(pairs)))
     else:
         varies = max(spacing) - min(spacing) >= 0.5 * height
     return right_aligned or varies
