@@ -5,6 +5,7 @@ from services.model import Cell, Table, Word
 from services.tables.capitals import settle_capitals
 from services.tables.columns import line_runs
 from services.tables.digit_strings import settle_digit_strings
+from services.tables.dollar_signs import settle_dollar_signs
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.pound_letters import settle_pound_letters
@@ -97,18 +98,16 @@ def assemble(region: Region, grid: Grid, rulings: Rulings, height: float,
 
 def _settle_columns(cells: list[Cell], n_cols: int, locale: str) -> None:
     """Texts and values that only their column's other cells can settle (see
-    settle_capitals, settle_word_spaces, settle_pound_letters, settle_digit_strings,
-    settle_group_marks and settle_date_order)."""
+    settle_capitals, settle_word_spaces, settle_pound_letters, settle_dollar_signs,
+    settle_digit_strings, settle_group_marks and settle_date_order)."""
     for col in range(n_cols):
         column = [c for c in cells if c.col == col and c.colspan == 1]
-        for settle in (settle_capitals, settle_word_spaces, settle_pound_letters):
+        for settle in (settle_capitals, settle_word_spaces, settle_pound_letters, settle_dollar_signs,
+                       settle_digit_strings):
             for cell, text in zip(column, settle([c.text for c in column])):
-                if text != cell.text and cell.value.kind == "text":
-                    cell.text, cell.value = text, parse_value(text, locale)
-        for cell, text in zip(column, settle_digit_strings([c.text for c in column])):
-            value = parse_value(text, locale) if text != cell.text else cell.value
-            if value.kind != "text" or cell.value.kind == "text":  # never loses its type
-                cell.text, cell.value = text, value
+                value = parse_value(text, locale) if text != cell.text else cell.value
+                if value.kind != "text" or cell.value.kind == "text":  # never loses its type
+                    cell.text, cell.value = text, value
         texts = [c.text for c in column]
         settled = settle_date_order(texts, settle_group_marks(texts, [c.value for c in column], locale))
         for cell, value in zip(column, settled):
