@@ -25,6 +25,7 @@ class Wraps:
     n_cols: int
     height: float
     row_pitch: float
+    line_pitch: float | None = None  # usual spacing of wrapped lines, when enough of them show it
 
     def columns(self, words: list[Word]) -> dict[int, list[Word]]:
         out: dict[int, list[Word]] = {}
@@ -37,9 +38,19 @@ class Wraps:
         cols = set(self.columns(line.words))
         return len(cols if among is None else cols & among) >= max(2.0, FULL_ROW * self.n_cols)
 
+    @property
+    def wrap_limit(self) -> float:
+        """The widest spacing of wrapped lines: nearer than most rows are, or, in a table that
+        shows its wrapped lines' own spacing, nearer to that than to the rows' (wraps set a
+        little wider than usual, almost as far apart as the rows)."""
+        limit = WRAP_PITCH * self.row_pitch
+        if self.line_pitch is not None:
+            limit = max(limit, (self.line_pitch + self.row_pitch) / 2)
+        return limit
+
     def tight(self, upper: TextLine, lower: TextLine) -> bool:
         pitch = self.pitch(upper, lower)
-        return 0 < pitch < WRAP_PITCH * self.row_pitch and pitch <= 1.8 * self.height
+        return 0 < pitch < self.wrap_limit and pitch <= 1.8 * self.height
 
     def pitch(self, upper: TextLine, lower: TextLine) -> float:
         """How far ``lower`` sits below ``upper``, measured in the columns both fill where
@@ -170,7 +181,7 @@ class Wraps:
                 continue
             parts = [self.columns(lines[i].words)[col] for i in rows]
             if rows[0] != 0 or not all(
-                    TextLine(b).center - TextLine(a).center < WRAP_PITCH * self.row_pitch
+                    TextLine(b).center - TextLine(a).center < self.wrap_limit
                     for a, b in zip(parts, parts[1:])):
                 return False
             if not all(_wordy(p) for p in parts) or not all(

@@ -788,3 +788,27 @@ def test_a_stroke_through_the_words_of_several_rows_is_not_a_column_rule():
     image, words = _ruled_price_table(PRICES)
     ImageDraw.Draw(image).line([(385, 50), (385, 170)], fill=(0, 0, 0), width=1)
     assert texts(recover_tables(image, words)[0]) == PRICES
+
+
+def test_wrapped_lines_set_a_little_wider_than_usual_stay_in_their_row():
+    """Unruled rows whose comments wrap over three lines 20 px apart, with the other cells
+    centred beside them, rows 26 px apart line to line; in one row the wrapped lines came out
+    21.5 px apart (0.83 of the rows' spacing, past the usual 0.8), still far nearer to the
+    wrapped lines' own spacing than to the rows'."""
+    rows = [["Chen Evans", "007433", ["contract awaiting", "scheduled week", "north"], "Detroit"],
+            ["Rosa Jensen", "02055", ["list warehouse"], "Seattle"],
+            ["Victor Olsen", "001654", ["supplier ordered", "review next", "week"], "South"],
+            ["Sven Dubois", "002913", ["invoice approval", "team finance at", "supplier"], "East"],
+            ["Dana Rossi", "03638", ["and delayed for"], "North"],
+            ["Elif Tanaka", "07780", ["renewal site", "warehouse packing", "contract"], "Miami"]]
+    words = layout([["Name", "Ref", "Comment", "City"]], [20, 200, 320, 560], "llll")
+    y = 20 + 26
+    for name, ref, comment, city in rows:
+        spacing = 21.5 if name == "Sven Dubois" else 20
+        middle = y + spacing * (len(comment) - 1) / 2
+        words += phrase(name, 20, middle) + phrase(ref, 200, middle) + phrase(city, 560, middle)
+        for i, text in enumerate(comment):
+            words += phrase(text, 320, y + i * spacing)
+        y += spacing * (len(comment) - 1) + 26
+    table = recover_tables(blank(), words)[0]
+    assert texts(table)[1:] == [[name, ref, " ".join(comment), city] for name, ref, comment, city in rows]
