@@ -281,7 +281,8 @@ def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str =
     decimal marks put right. In a column of whole numbers, some written with group marks
     ("34,626"), where no number has a decimal part other than three digits, "835.778" and
     "1,792.459" are 835,778 and 1,792,459: blur turns commas into points, and a column that
-    really held three decimals would not hold grouped whole numbers beside them."""
+    really held three decimals would not hold grouped whole numbers beside them. There too,
+    "1483,696" and "1006.269" lost the mark after their first digit: 1,483,696 and 1,006,269."""
     shapes = [_shape(v) for v in values]
     known = [shape for shape in shapes if shape]
     if (len(known) < 3 or not any(grouped and decimals == 0 for grouped, decimals in known)
@@ -292,10 +293,21 @@ def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str =
     for text, value, shape in zip(texts, values, shapes):
         if shape and shape[1] == 3:
             at = text.rfind(decimal)
-            reread = parse_value(text[:at] + group + text[at + 1:], locale)
+            reread = _regrouped(text[:at] + group + text[at + 1:], group, locale)
             value = reread if reread.kind == value.kind else value
+        elif value.kind == "text":
+            value = _regrouped(text, group, locale)
         settled.append(value)
     return settled
+
+
+def _regrouped(text: str, group: str, locale: str) -> TypedValue:
+    """``text`` parsed; a whole number whose groups are right but for too many leading digits
+    ("1483,696") lost a group mark there, and gets it back."""
+    m = re.fullmatch(rf"([1-9]\d{{3,}})((?:{re.escape(group)}\d{{3}})+)", text.strip())
+    if not m:
+        return parse_value(text, locale)
+    return parse_value(f"{int(m[1] + m[2].replace(group, '')):,}".replace(",", group), locale)
 
 
 def settle_date_order(texts: list[str], values: list[TypedValue]) -> list[TypedValue]:

@@ -274,6 +274,15 @@ def test_group_marks_read_as_points_are_settled_by_their_column():
     assert settled[1].number_format == "#,##0"
 
 
+def test_a_group_mark_dropped_after_the_first_digits_is_settled_by_the_column():
+    texts = ["Quantity", "1006.269", "1,620,306", "1483,696", "938,889", "0123,456", "25.500"]
+    settled = settle_group_marks(texts, [parse_value(t) for t in texts])
+    assert [v.value for v in settled[1:]] == [1006269, 1620306, 1483696, 938889, "0123,456", 25500]
+    assert settled[3].number_format == "#,##0"
+    alone = ["1483,696", "12.5", "938,889", "4.25"]  # real decimals: nothing to settle
+    assert settle_group_marks(alone, [parse_value(t) for t in alone])[0].kind == "text"
+
+
 def test_a_column_with_real_decimals_keeps_its_points():
     for texts in (["1,023,107", "670.934", "12.5"],       # another decimal part: real decimals
                   ["670.934", "0.125", "12.500"],          # no grouped whole number
