@@ -293,20 +293,21 @@ def settle_group_marks(texts: list[str], values: list[TypedValue], locale: str =
     for text, value, shape in zip(texts, values, shapes):
         if shape and shape[1] == 3:
             at = text.rfind(decimal)
-            reread = _regrouped(text[:at] + group + text[at + 1:], group, locale)
+            written = text[:at] + group + text[at + 1:]
+            reread = _regrouped(written, group, locale) or parse_value(written, locale)
             value = reread if reread.kind == value.kind else value
         elif value.kind == "text":
-            value = _regrouped(text, group, locale)
+            value = _regrouped(text, group, locale) or value
         settled.append(value)
     return settled
 
 
-def _regrouped(text: str, group: str, locale: str) -> TypedValue:
-    """``text`` parsed; a whole number whose groups are right but for too many leading digits
-    ("1483,696") lost a group mark there, and gets it back."""
+def _regrouped(text: str, group: str, locale: str) -> TypedValue | None:
+    """A whole number whose groups are right but for too many leading digits ("1483,696"),
+    with the group mark it lost there put back; None for any other text."""
     m = re.fullmatch(rf"([1-9]\d{{3,}})((?:{re.escape(group)}\d{{3}})+)", text.strip())
     if not m:
-        return parse_value(text, locale)
+        return None
     return parse_value(f"{int(m[1] + m[2].replace(group, '')):,}".replace(",", group), locale)
 
 

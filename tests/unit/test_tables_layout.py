@@ -407,6 +407,13 @@ def test_a_word_read_across_a_packed_column_gap_does_not_close_it():
     assert [r[1:] for r in texts(table)[1:3]] == [["360,518", "Shipped"], ["562,763", "Closed"]]
 
 
+def _glued(words: list[Word], left: str, right: str) -> list[Word]:
+    """``words`` with the two cells ``left`` and ``right`` of one row read as one OCR word."""
+    a, b = (next(w for w in words if w.text == text) for text in (left, right))
+    return [w for w in words if w not in (a, b)] + [
+        Word(left + right, (a.bbox[0], a.bbox[1], b.bbox[2], b.bbox[3]), 0.5)]
+
+
 def test_fixed_width_ids_and_a_close_header_keep_their_column_when_one_row_reads_across():
     """Left-aligned 5-digit ids, then left-aligned amounts 30 px on: the spacing is the same
     in every row, the header words are only a space apart, and one row's two cells came out
@@ -415,11 +422,7 @@ def test_fixed_width_ids_and_a_close_header_keep_their_column_when_one_row_reads
             ["59328", "06982", "433,513"], ["73098", "00449", "1,358,028"],
             ["89636", "05070", "1,227,692"], ["25122", "09537", "1,419,721"]]
     words = layout(rows[:1], [20, 150, 226], "lll") + layout(rows[1:], [20, 150, 230], "lll", top=56)
-    glued = [w for w in words if w.text in ("09537", "1,419,721")]
-    words = [w for w in words if w not in glued]
-    words.append(Word("095371,419,721", (glued[0].bbox[0], glued[0].bbox[1], glued[1].bbox[2],
-                                         glued[1].bbox[3]), 0.8))
-    table = recover_tables(blank(), words)[0]
+    table = recover_tables(blank(), _glued(words, "09537", "1,419,721"))[0]
     assert table.n_cols == 3
     assert texts(table)[:5] == rows[:5]
 
@@ -432,11 +435,7 @@ def test_packed_numbers_under_a_left_aligned_header_are_their_own_column():
             ["Pump", "16,409.20", "Tariq Patel"], ["Cable", "6,180.91", "Gustav Moreau"],
             ["Gadget", "35.11", "Lena Jensen"], ["Sensor", "24.41", "Rosa Kowalski"]]
     words = layout(rows[:1], [20, 180, 308], "lll") + layout(rows[1:], [20, 300, 308], "lrl", top=56)
-    glued = [w for w in words if w.text in ("6,180.91", "Gustav")]
-    words = [w for w in words if w not in glued]
-    words.append(Word("6,180.91Gustav", (glued[0].bbox[0], glued[0].bbox[1], glued[1].bbox[2],
-                                          glued[1].bbox[3]), 0.5))
-    table = recover_tables(blank(), words)[0]
+    table = recover_tables(blank(), _glued(words, "6,180.91", "Gustav"))[0]
     assert table.n_cols == 3
     assert [row[1:] for row in texts(table)[:5]] == [row[1:] for row in rows[:5]]
 
