@@ -4,11 +4,10 @@ from __future__ import annotations
 from services.model import Cell, Table, Word
 from services.tables.capitals import settle_capitals
 from services.tables.columns import line_runs
+from services.tables.currency_signs import settle_dollar_signs, settle_pound_letters
 from services.tables.digit_strings import settle_digit_strings
-from services.tables.dollar_signs import settle_dollar_signs
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
-from services.tables.pound_letters import settle_pound_letters
 from services.tables.regions import Region
 from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
 from services.tables.word_spaces import settle_word_spaces

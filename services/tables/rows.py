@@ -13,10 +13,7 @@ from typing import Callable
 import numpy as np
 
 from services.tables.textlines import TextLine, phrase_count
-from services.tables.wraps import WRAP_PITCH, Wraps
-
-_SPLIT_LINE = 0.8  # of the text height: lines closer than this are one line the grouping split
-_MIN_WRAPS = 3     # line pitches that must show the wrapped lines' own spacing
+from services.tables.wraps import Wraps, wrapped_line_pitch
 
 
 @dataclass
@@ -47,9 +44,7 @@ def build_rows(lines: list[TextLine], separators: list[float], height: float,
         row_pitch = float(np.percentile(pitches, 75))
     else:
         row_pitch = max(pitches, default=0.0)
-    wrapped = [p for p in pitches if _SPLIT_LINE * height <= p < WRAP_PITCH * row_pitch]
-    line_pitch = float(np.median(wrapped)) if len(wrapped) >= _MIN_WRAPS else None
-    wraps = Wraps(column_of, n_cols, height, row_pitch, line_pitch)
+    wraps = Wraps(column_of, n_cols, height, row_pitch, wrapped_line_pitch(pitches, height, row_pitch))
 
     edges: list[float] = [bands[0].top]
     groups: list[list[TextLine]] = []

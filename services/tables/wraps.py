@@ -17,6 +17,15 @@ WRAP_PITCH = 0.8  # a wrapped line sits closer than this fraction of the row pit
 FULL_ROW = 0.6  # a line filling this share of the columns reads as a row of its own
 _SAME_LINE = 0.6  # share of a line's height inside another line that makes it part of it
 _LEAD_MARGIN = 0.3  # of the text height: a leading wrap is this much closer to the row below
+_SPLIT_LINE = 0.8  # of the text height: lines closer than this are one line the grouping split
+_MIN_WRAPS = 3     # line pitches that must show the wrapped lines' own spacing
+
+
+def wrapped_line_pitch(pitches: list[float], height: float, row_pitch: float) -> float | None:
+    """The usual spacing of wrapped lines: the median of the line pitches closer than rows
+    (``WRAP_PITCH``), when at least ``_MIN_WRAPS`` show it; None otherwise."""
+    wrapped = [p for p in pitches if _SPLIT_LINE * height <= p < WRAP_PITCH * row_pitch]
+    return median(wrapped) if len(wrapped) >= _MIN_WRAPS else None
 
 
 @dataclass
