@@ -39,7 +39,7 @@ class RapidOcrEngine:
         # No text-direction classifier: table text is upright once the page is straightened,
         # and on one-word crops it turns words upside down ("Pump" -> "dwnd").
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, **threads_kwargs)
-        self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(threads))
+        self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(**threads_kwargs))
 
     def recognize(self, image: Image.Image) -> list[Word]:
         gray = np.asarray(image.convert("L"))

