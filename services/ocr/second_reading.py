@@ -80,11 +80,14 @@ class TwoReaders:
 
 
 def merge_readings(first: tuple, second: tuple) -> tuple:
-    """``second``'s characters at ``first``'s frames, with ``first``'s spaces."""
+    """``second``'s characters at ``first``'s frames, with ``first``'s spaces where
+    ``_spaces_from_second`` leaves them."""
     if len(first) < 3 or len(second) < 3 or not first[2] or not second[2] or not second[0].strip():
         return first
     frames_total, chars, frames, scores = _flatten(first[2])
     _, chars2, frames2, scores2 = _flatten(second[2])
+    if chars == chars2:  # most lines: nothing to merge
+        return first
     kept = [i for i, c in enumerate(chars) if c != " "]
     kept2 = [i for i, c in enumerate(chars2) if c != " "]
     a = "".join(chars[i] for i in kept)
