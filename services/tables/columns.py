@@ -31,6 +31,7 @@ Interval = tuple[float, float]
 NARROW_GAP = 0.25  # of the text height: the narrowest uncovered range worth a look
 STRAY_ROWS = 0.1  # share of rows whose words may cross a gap the others leave open
 _APART = 0.75     # share of rows whose words either side of a crossed range are separate phrases
+_GRAZE = 0.1      # of the text height: how far a word box may reach into a range without crossing it
 
 
 @dataclass
@@ -102,7 +103,9 @@ def find_column_gaps(lines: list[TextLine], height: float,
 def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval]
                   ) -> list[tuple[Interval, list[TextLine]]]:
     """Ranges at least ``NARROW_GAP`` wide that words of at most ``STRAY_ROWS`` of the rows
-    cover, with text on both sides; returned with the rows that cross them."""
+    cover, with text on both sides; returned with the rows that cross them. A word that
+    reaches less than ``_GRAZE`` into a range does not cross it: the recogniser places a
+    word's ends only to a pixel or two."""
     allowed = max(1, math.floor(STRAY_ROWS * len(lines)))
     boxes = [(w.bbox[0], w.bbox[2]) for line in lines for w in line.words]
     if len(lines) < 4 or not boxes:
@@ -120,9 +123,10 @@ def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval
         if gap[1] - gap[0] < NARROW_GAP * height or any(
                 g[0] < gap[1] and gap[0] < g[1] for g in open_gaps):
             continue
+        graze = _GRAZE * height
         crossing = [line for line in lines
-                    if any(w.bbox[0] < gap[1] and w.bbox[2] > gap[0] for w in line.words)]
-        if 0 < len(crossing) <= allowed:
+                    if any(w.bbox[0] < gap[1] - graze and w.bbox[2] > gap[0] + graze for w in line.words)]
+        if len(crossing) <= allowed:
             out.append((gap, crossing))
     return out
 

@@ -407,6 +407,20 @@ def test_a_word_read_across_a_packed_column_gap_does_not_close_it():
     assert [r[1:] for r in texts(table)[1:3]] == [["360,518", "Shipped"], ["562,763", "Closed"]]
 
 
+def test_box_edges_a_pixel_into_a_packed_column_gap_do_not_close_it():
+    """Right-aligned amounts 7 px from right-aligned percentages. The header "Fee" ends a
+    pixel and a half past the amounts and one percentage starts a pixel early: two rows
+    that only graze the gap, where one row crossing it is all a gap may take."""
+    rows = [["Ref", "Fee", "Share"], ["A1", "$32", "81.37%"], ["A2", "$528,595", "-39.0%"],
+            ["A3", "$67", "68.42%"], ["A4", "-$65", "102.35%"], ["A5", "$595,286", "-31.54%"],
+            ["A6", "$38", "-7.1%"]]
+    words = layout(rows[:1], [20, 301.5, 310], "lrl") + layout(rows[1:], [20, 300, 377], "lrr", top=56)
+    words = [Word(w.text, (w.bbox[0] - 1, *w.bbox[1:]), w.confidence) if w.text == "102.35%" else w
+             for w in words]
+    table = recover_tables(blank(), words)[0]
+    assert texts(table) == rows
+
+
 def _glued(words: list[Word], left: str, right: str) -> list[Word]:
     """``words`` with the two cells ``left`` and ``right`` of one row read as one OCR word."""
     a, b = (next(w for w in words if w.text == text) for text in (left, right))
