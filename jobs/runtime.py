@@ -9,7 +9,7 @@ import logging
 
 from config import load_settings
 from services.context import ServiceContext, build_context
-from services.ocr import OcrEngine, create_engine, engine_module
+from services.ocr import OcrEngine, create_engine
 from services.result_cache import pipeline_fingerprint
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def preload() -> OcrEngine:
     from PIL import Image, ImageDraw
 
     default = engine()
-    pipeline_fingerprint(engine_module(default.name))  # once, so every forked job uses the same cache keys
+    pipeline_fingerprint()  # once, so every forked job uses the same cache keys
     sample = Image.new("RGB", (240, 60), "white")
     ImageDraw.Draw(sample).text((10, 20), "warm up 123", fill="black")
     default.recognize(sample)

@@ -12,7 +12,7 @@ from services.jobstore import JobStore
 from services.metrics import Metrics
 from services.queueing import make_queue
 from services.redis_client import redis_client
-from services.ocr import engine_module, engine_version
+from services.ocr import engine_version
 from services.result_cache import ResultCache, cache_key, pipeline_fingerprint
 from services.storage import Storage, make_storage
 
@@ -59,6 +59,6 @@ def cache_key_for(ctx: ServiceContext, content_sha256: str, options: dict, page:
     """The result-cache key of one file (or PDF page) of a job with these options."""
     engine = options["engine"]
     settings = ctx.settings
-    version = f"{engine_version(engine, settings)}+{pipeline_fingerprint(engine_module(engine))}"
+    version = f"{engine_version(engine, settings)}+{pipeline_fingerprint()}"
     return cache_key(content_sha256, engine, version, {"locale": options.get("locale", "en"), "page": page,
                                                         "dpi": settings.pdf_dpi if page else None})

@@ -18,17 +18,16 @@ import redis
 _SERVICES = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
-def pipeline_fingerprint(engine_module: str) -> str:
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
     """A hash of the code that decides what tables come out, so a new release never serves
-    results of an older one."""
+    results of an older one. All of services/ocr counts, not only the engine's own module:
+    an engine reads through the helpers beside it (rapid.py through second_reading.py)."""
     digest = hashlib.sha256()
-    files = sorted((_SERVICES / "tables").glob("*.py")) + [
-        _SERVICES / "values.py", _SERVICES / "pipeline.py", _SERVICES / "images.py", _SERVICES / "pdf.py",
-        _SERVICES / "ocr" / f"{engine_module}.py", _SERVICES / "ocr" / "markup_tables.py"]
+    files = sorted((_SERVICES / "tables").glob("*.py")) + sorted((_SERVICES / "ocr").glob("*.py")) + [
+        _SERVICES / name for name in ("values.py", "pipeline.py", "images.py", "preprocess.py", "pdf.py")]
     for path in files:
-        if path.exists():
-            digest.update(path.read_bytes())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -3,10 +3,14 @@ anything about the first uploader."""
 from __future__ import annotations
 
 import io
+import shutil
 import threading
 import time
 
-from services.result_cache import ResultCache
+import pytest
+
+from services import result_cache
+from services.result_cache import ResultCache, pipeline_fingerprint
 from tests.conftest import OTHER_KEY, auth, wait_for_job
 from tests.imaging import SALES, png_bytes, render_table
 
@@ -61,3 +65,22 @@ def test_a_second_worker_waits_for_the_first_ones_entry(services):
     assert cache.claim("other", seconds=10)
     cache.release("other")
     assert cache.wait("other", timeout=5) is None, "a released claim without an entry means: convert it yourself"
+
+
+@pytest.fixture
+def services_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "services"
+    shutil.copytree(result_cache._SERVICES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(result_cache, "_SERVICES", copy)
+    pipeline_fingerprint.cache_clear()
+    yield copy
+    pipeline_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("changed", ["ocr/second_reading.py", "preprocess.py", "tables/assemble.py"])
+def test_a_change_to_code_the_tables_depend_on_changes_the_fingerprint(services_copy, changed):
+    before = pipeline_fingerprint()
+    path = services_copy / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    pipeline_fingerprint.cache_clear()
+    assert pipeline_fingerprint() != before

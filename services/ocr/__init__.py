@@ -14,7 +14,6 @@ from config import Settings
 from services.ocr.base import EngineUnavailable, OcrEngine
 
 ENGINE_NAMES = ("rapidocr", "tesseract", "olmocr")
-ENGINE_MODULES = {"rapidocr": "rapid", "tesseract": "tesseract", "olmocr": "olmocr"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +81,5 @@ def engine_version(name: str, settings: Settings) -> str:
     return engine_status(name, settings).version or "unknown"
 
 
-def engine_module(name: str) -> str:
-    return ENGINE_MODULES[name]
-
-
-__all__ = ["ENGINE_NAMES", "EngineStatus", "EngineUnavailable", "OcrEngine", "create_engine", "engine_module",
-           "engine_status", "engine_version"]
+__all__ = ["ENGINE_NAMES", "EngineStatus", "EngineUnavailable", "OcrEngine", "create_engine", "engine_status",
+           "engine_version"]
