@@ -9,7 +9,7 @@ from services.tables.digit_strings import settle_digit_strings
 from services.tables.grid import Grid
 from services.tables.lines import Rulings
 from services.tables.regions import Region
-from services.tables.textlines import center, group_lines, phrase_count, phrase_gap, union_bbox
+from services.tables.textlines import TextLine, center, group_lines, phrase_count, phrase_gap, union_bbox
 from services.tables.word_spaces import settle_word_spaces
 from services.values import parse_value, settle_date_order, settle_group_marks
 
@@ -152,19 +152,32 @@ def _apart_in_columns(grid: Grid, r: int, height: float) -> bool:
 
 def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Merges) -> None:
     """A phrase running across text-derived column boundaries, or centred over one (a
-    header centred above two right-aligned columns), becomes one merged cell."""
+    header centred above two right-aligned columns), becomes one merged cell.
+
+    A boundary no phrase may span (a narrow text gap) may still run through a word that is
+    alone on its row: "Shipping" over the packed columns "Item" and "Postcode". A space
+    there could be a column gap; a word cannot."""
     cuts = [x for x, hard in zip(grid.col_edges, grid.col_hard) if hard]
     for row in grid.rows:
-        for line in row:
+        runs_by_line = [(line, line_runs(line, phrase_gap(height), cuts)) for line in row]
+        lone = len(runs_by_line) == 1 and len(runs_by_line[0][1]) == 1
+        for line, runs in runs_by_line:
             r = grid.row_at(line.center)
-            for a, b in line_runs(line, phrase_gap(height), cuts):
+            for a, b in runs:
                 c0, c1 = grid.col_at(a + 1), grid.col_at(b - 1)
                 for g0, g1 in grid.text_gaps:
                     if g0 < (a + b) / 2 < g1:
                         c0, c1 = min(c0, grid.col_at(g0)), max(c1, grid.col_at(g1))
-                if c1 > c0 and not any(grid.col_hard[c] for c in range(c0 + 1, c1 + 1)):
+                if c1 > c0 and all(not grid.col_hard[c] or (lone and _inside_a_word(grid, c, line))
+                                   for c in range(c0 + 1, c1 + 1)):
                     for c in range(c0 + 1, c1 + 1):
                         merges.union((r, c0), (r, c))
+
+
+def _inside_a_word(grid: Grid, edge: int, line: TextLine) -> bool:
+    """Column edge ``edge`` is a text gap, not a ruling, and it runs through a word of ``line``."""
+    x = grid.col_edges[edge]
+    return not grid.col_ruled[edge] and any(w.bbox[0] < x < w.bbox[2] for w in line.words)
 
 
 def _merge_over_partial_rules(grid: Grid, rulings: Rulings, height: float,

@@ -142,6 +142,19 @@ def test_spanning_header_centred_over_two_columns_is_merged():
                                 ["South", "97", "110"]]
 
 
+def test_a_lone_header_word_over_two_packed_columns_spans_them():
+    """"Shipping" centred over two left-aligned text columns 10 px apart: a gap too narrow
+    for a phrase to span, but this is one word, alone on its row."""
+    rows = [["Date", "Item", "Postcode"], ["2024-01-02", "Keyboard", "53318"],
+            ["2024-02-03", "Pump", "47766"], ["2024-03-04", "Lamp", "68893"],
+            ["2024-04-05", "Adapter", "02758"]]
+    words = phrase("Shipping", 365, 20) + layout(rows, [20, 320, 410], "lll", top=56)
+    table = recover_tables(blank(), words)[0]
+    top = table.grid()[0][1]
+    assert top.text == "Shipping" and top.colspan == 2
+    assert texts(table)[1:] == rows
+
+
 def test_continuation_line_joins_only_when_close_and_aligned():
     base = [["Task", "Description", "Hours"], ["Design", "Draw the first", "12"]]
     words = layout(base, [20, 160, 500], "llr")
