@@ -66,12 +66,14 @@ class RapidOcrEngine:
         words = join_split_decimals(join_overlapping_repeats(drop_echoes(words)), gray)
         return restore_minus_signs(words, gray, lambda boxes: self.read_boxes(rgb, boxes))
 
-    def read_boxes(self, rgb: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[str]:
-        """The recogniser's reading of each box of ``rgb``, without detection."""
+    def read_boxes(self, rgb: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[tuple[str, str]]:
+        """Both recognisers' readings of each box of ``rgb``, without detection."""
         crops = [np.ascontiguousarray(rgb[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1)), ::-1])
                  for x0, y0, x1, y1 in boxes]
-        readings, _ = self._ocr.text_rec(crops)
-        return [text.translate(_FULLWIDTH_TO_ASCII) for text, *_ in readings]
+        readers = self._ocr.text_rec
+        (first, _), (second, _) = readers.first(crops), readers.second(crops)
+        return [(a.translate(_FULLWIDTH_TO_ASCII), b.translate(_FULLWIDTH_TO_ASCII))
+                for (a, *_), (b, *_) in zip(first, second)]
 
 
 def _reading_copy(image: Image.Image, gray: np.ndarray) -> Image.Image:
