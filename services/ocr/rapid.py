@@ -70,10 +70,8 @@ class RapidOcrEngine:
         """Both recognisers' readings of each box of ``rgb``, without detection."""
         crops = [np.ascontiguousarray(rgb[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1)), ::-1])
                  for x0, y0, x1, y1 in boxes]
-        readers = self._ocr.text_rec
-        (first, _), (second, _) = readers.first(crops), readers.second(crops)
         return [(a.translate(_FULLWIDTH_TO_ASCII), b.translate(_FULLWIDTH_TO_ASCII))
-                for (a, *_), (b, *_) in zip(first, second)]
+                for a, b in self._ocr.text_rec.each(crops)]
 
 
 def _reading_copy(image: Image.Image, gray: np.ndarray) -> Image.Image:

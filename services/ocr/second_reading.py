@@ -78,6 +78,12 @@ class TwoReaders:
         again, elapsed_again = self.second(crops, return_word_box)
         return [merge_readings(a, b) for a, b in zip(readings, again)], elapsed + elapsed_again
 
+    def each(self, crops) -> list[tuple[str, str]]:
+        """Each recogniser's text of every crop, unmerged: for checks that one reading may
+        pass where the other misses (a faint minus sign)."""
+        (first, _), (second, _) = self.first(crops), self.second(crops)
+        return [(a, b) for (a, *_), (b, *_) in zip(first, second)]
+
 
 def merge_readings(first: tuple, second: tuple) -> tuple:
     """``second``'s characters at ``first``'s frames, with ``first``'s spaces where

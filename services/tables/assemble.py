@@ -168,13 +168,13 @@ def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Mer
                 for g0, g1 in grid.text_gaps:
                     if g0 < (a + b) / 2 < g1:
                         c0, c1 = min(c0, grid.col_at(g0)), max(c1, grid.col_at(g1))
-                if c1 > c0 and all(not grid.col_hard[c] or (lone and _inside_a_word(grid, c, line))
+                if c1 > c0 and all(not grid.col_hard[c] or (lone and _gap_through_a_word(grid, c, line))
                                    for c in range(c0 + 1, c1 + 1)):
                     for c in range(c0 + 1, c1 + 1):
                         merges.union((r, c0), (r, c))
 
 
-def _inside_a_word(grid: Grid, edge: int, line: TextLine) -> bool:
+def _gap_through_a_word(grid: Grid, edge: int, line: TextLine) -> bool:
     """Column edge ``edge`` is a text gap, not a ruling, and it runs through a word of ``line``."""
     x = grid.col_edges[edge]
     return not grid.col_ruled[edge] and any(w.bbox[0] < x < w.bbox[2] for w in line.words)

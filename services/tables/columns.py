@@ -115,6 +115,7 @@ def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval
     for a, b in boxes:
         cover[math.floor(a) - origin:math.ceil(b) - origin] += 1
     out = []
+    graze = _GRAZE * height
     thin = np.flatnonzero(cover <= allowed)
     for run in np.split(thin, np.flatnonzero(np.diff(thin) > 1) + 1):
         if not len(run) or run[0] == 0 or run[-1] == len(cover) - 1:
@@ -123,7 +124,6 @@ def _crossed_gaps(lines: list[TextLine], height: float, open_gaps: list[Interval
         if gap[1] - gap[0] < NARROW_GAP * height or any(
                 g[0] < gap[1] and gap[0] < g[1] for g in open_gaps):
             continue
-        graze = _GRAZE * height
         crossing = [line for line in lines
                     if any(w.bbox[0] < gap[1] - graze and w.bbox[2] > gap[0] + graze for w in line.words)]
         if len(crossing) <= allowed:
