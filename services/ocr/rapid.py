@@ -18,7 +18,7 @@ from services.model import Word
 from services.ocr.detections import (
     drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
 from services.ocr.letter_case import restore_capitals
-from services.ocr.second_reading import TwoReaders, load_recognizer, versions
+from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, versions
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
 
 # rapidocr pads each batch of line crops to at least 320 px wide at 48 px high; most cells
@@ -46,7 +46,8 @@ class RapidOcrEngine:
         # and on one-word crops it turns words upside down ("Pump" -> "dwnd").
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, rec_img_shape=_FIRST_READER_SHAPE,
                              **threads_kwargs)
-        self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(**threads_kwargs))
+        self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(**threads_kwargs),
+                                        load_recognizer(TINY, **threads_kwargs))
 
     def recognize(self, image: Image.Image) -> list[Word]:
         gray = np.asarray(image.convert("L"))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from services.ocr.second_reading import TwoReaders, load_recognizer, merge_readings
+from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, merge_readings
 from tests.imaging import FONT
 
 
@@ -98,6 +98,11 @@ def second_reader():
     return load_recognizer()
 
 
+@pytest.fixture(scope="module")
+def check_reader():
+    return load_recognizer(TINY)
+
+
 def _line(text: str, blur: float) -> np.ndarray:
     font = ImageFont.truetype(FONT, 14)
     image = Image.new("RGB", (200, 24), (255, 255, 255))
@@ -125,3 +130,32 @@ def test_two_readers_read_each_line_with_both_and_only_the_first_without_word_bo
     assert merged[0] == "Invoice"
     assert _chars_and_frames(merged)[1] == [2, 4, 6, 8, 10, 12, 14]
     assert calls == [False, True]
+
+
+def test_the_check_settles_lines_it_reads_alike_and_surely_and_the_second_reads_the_rest(
+        second_reader, check_reader):
+    frames = [float(2 * i) for i in range(12)]
+    firsts = [_reading("Invoice date", frames, [0.99] * 12),
+              _reading("lnvoice date", frames, [0.99] * 12),
+              _reading("Invoice date", frames, [0.99] * 11 + [0.5])]
+    second_saw = []
+
+    def first(batch, return_word_box=False):
+        return firsts[:len(batch)], 0.1
+
+    def second(batch, return_word_box=False):
+        second_saw.append(len(batch))
+        return second_reader(batch, return_word_box)
+
+    crops = [_line("Invoice date", 0.5) for _ in firsts]
+    (settled, misread, unsure), _ = TwoReaders(first, second, check_reader)(crops, True)
+    assert second_saw == [2]
+    assert settled is firsts[0]
+    assert misread[0] == "Invoice date"
+    assert unsure[0] == "Invoice date"
+
+
+def test_the_packaged_check_model_reads_a_line(check_reader):
+    (reading,), _ = check_reader([_line("Invoice date", 0.5)], True)
+    assert reading[0] == "Invoice date"
+    assert min(reading[2][4]) > 0.9
