@@ -75,28 +75,25 @@ class _Placed(NamedTuple):
 
 class TwoReaders:
     """Drop-in for rapidocr's ``text_rec``: with word boxes asked for, each line is read by
-    both recognisers and merged (``merge_readings``); otherwise the first reads alone. Given a
-    ``check`` recogniser, the second reads only the lines the check does not settle."""
+    the first recogniser and the ``check``; the lines the check does not settle are read by
+    the second too and merged (``merge_readings``). Without word boxes the first reads alone."""
 
-    def __init__(self, first, second, check=None):
+    def __init__(self, first, second, check):
         self.first, self.second, self.check = first, second, check
 
     def __call__(self, crops, return_word_box: bool = False):
         readings, elapsed = self.first(crops, return_word_box)
         if not return_word_box:
             return readings, elapsed
-        todo = list(range(len(crops)))
-        if self.check is not None:
-            checked, elapsed_check = self.check(crops, True)
-            elapsed += elapsed_check
-            todo = [i for i in todo if not _settled(readings[i], checked[i])]
-        if not todo:
-            return readings, elapsed
-        again, elapsed_again = self.second([crops[i] for i in todo], return_word_box)
+        checked, elapsed_check = self.check(crops, True)
+        todo = [i for i, (a, b) in enumerate(zip(readings, checked)) if not _settled(a, b)]
         merged = list(readings)
-        for i, b in zip(todo, again):
-            merged[i] = merge_readings(readings[i], b)
-        return merged, elapsed + elapsed_again
+        if todo:
+            again, elapsed_again = self.second([crops[i] for i in todo], True)
+            for i, b in zip(todo, again):
+                merged[i] = merge_readings(readings[i], b)
+            elapsed_check += elapsed_again
+        return merged, elapsed + elapsed_check
 
     def each(self, crops) -> list[tuple[str, str]]:
         """Each recogniser's text of every crop, unmerged: for checks that one reading may
@@ -107,10 +104,11 @@ class TwoReaders:
 
 def _settled(first: tuple, check: tuple) -> bool:
     """Both readings are the same text, each sure of every character."""
-    return first[0] == check[0] and min(_char_scores(first) + _char_scores(check), default=0.0) >= _SURE
+    return first[0] == check[0] and min(_char_scores(first) + _char_scores(check)) >= _SURE
 
 
 def _char_scores(reading: tuple) -> list[float]:
+    """The reading's character scores; [0.0] (unsure) when it has none."""
     return list(reading[2][4]) if len(reading) > 2 and reading[2] and len(reading[2][4]) else [0.0]
 
 

@@ -116,14 +116,14 @@ def test_the_packaged_model_reads_a_line_with_its_own_dictionary(second_reader):
     assert reading[2][0] > 0
 
 
-def test_two_readers_read_each_line_with_both_and_only_the_first_without_word_boxes(second_reader):
+def test_two_readers_read_each_line_with_both_and_only_the_first_without_word_boxes(second_reader, check_reader):
     calls = []
 
     def first(crops, return_word_box=False):
         calls.append(return_word_box)
         return [_reading("lnvoice", [2, 4, 6, 8, 10, 12, 14])] * len(crops), 0.1
 
-    readers = TwoReaders(first, second_reader)
+    readers = TwoReaders(first, second_reader, check_reader)
     crops = [_line("Invoice", 0.5)]
     assert readers(crops)[0][0][0] == "lnvoice"
     (merged,), _ = readers(crops, True)
