@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.model import Cell, Table, Word
 from services.tables.capitals import settle_capitals
+from services.tables.cell_sides import cell_sides
 from services.tables.columns import line_runs
 from services.tables.currency_signs import settle_dollar_signs, settle_pound_letters
 from services.tables.digit_strings import settle_digit_strings
@@ -156,11 +157,15 @@ def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Mer
 
     A boundary no phrase may span (a narrow text gap) may still run through a word that is
     alone on its row: "Shipping" over the packed columns "Item" and "Postcode". A space
-    there could be a column gap; a word cannot."""
+    there could be a column gap; a word cannot.
+
+    A phrase on the top row may also span empty columns beside those it reaches, when it is
+    centred over them (``_centred_span``)."""
     cuts = [x for x, hard in zip(grid.col_edges, grid.col_hard) if hard]
     for row in grid.rows:
         runs_by_line = [(line, line_runs(line, phrase_gap(height), cuts)) for line in row]
         lone = len(runs_by_line) == 1 and len(runs_by_line[0][1]) == 1
+        taken = {grid.col_at((a + b) / 2) for _, runs in runs_by_line for a, b in runs}
         for line, runs in runs_by_line:
             r = grid.row_at(line.center)
             for a, b in runs:
@@ -168,10 +173,36 @@ def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Mer
                 for g0, g1 in grid.text_gaps:
                     if g0 < (a + b) / 2 < g1:
                         c0, c1 = min(c0, grid.col_at(g0)), max(c1, grid.col_at(g1))
-                if c1 > c0 and all(not grid.col_hard[c] or (lone and _gap_through_a_word(grid, c, line))
-                                   for c in range(c0 + 1, c1 + 1)):
-                    for c in range(c0 + 1, c1 + 1):
-                        merges.union((r, c0), (r, c))
+                if any(grid.col_hard[c] and not (lone and _gap_through_a_word(grid, c, line))
+                       for c in range(c0 + 1, c1 + 1)):
+                    continue
+                if r == 0 and grid.n_rows > 2:
+                    c0, c1 = _centred_span(grid, c0, c1, (a + b) / 2, taken, height)
+                for c in range(c0 + 1, c1 + 1):
+                    merges.union((r, c0), (r, c))
+
+
+def _centred_span(grid: Grid, c0: int, c1: int, middle: float, taken: set[int], height: float
+                  ) -> tuple[int, int]:
+    """The columns a top-row label is centred over: the run of columns around ``c0..c1``, free
+    of rulings and of other text (``taken``), whose middle lies nearest the label's, within
+    half the text height. A group header is centred over its columns ("Contact details" over
+    three), which its own extent, within one or two of them, does not show."""
+    lo = c0
+    while lo > 0 and lo - 1 not in taken and not grid.col_ruled[lo]:
+        lo -= 1
+    hi = c1
+    while hi < grid.n_cols - 1 and hi + 1 not in taken and not grid.col_ruled[hi + 1]:
+        hi += 1
+    if (lo, hi) == (c0, c1):
+        return c0, c1
+    sides = cell_sides(grid, height)
+
+    def off_centre(span: tuple[int, int]) -> float:
+        return abs((sides[span[0]] + sides[span[1] + 1]) / 2 - middle)
+
+    best = min(((a, b) for a in range(lo, c0 + 1) for b in range(c1, hi + 1)), key=off_centre)
+    return best if off_centre(best) <= 0.5 * height else (c0, c1)
 
 
 def _gap_through_a_word(grid: Grid, edge: int, line: TextLine) -> bool:

@@ -16,7 +16,7 @@ from services.tables.columns import find_column_gaps, line_runs
 from services.tables.lines import Rulings, Segment
 from services.tables.regions import Region
 from services.tables.rows import build_rows, fold_centred_header
-from services.tables.stripes import fill_edges
+from services.tables.stripes import fill_edges, fill_extent
 from services.tables.textlines import TextLine, phrase_gap
 
 
@@ -38,6 +38,7 @@ class Grid:
     text_gaps: list[tuple[float, float]]  # the blank x ranges behind text-derived col edges
     col_hard: list[bool]  # per edge: no phrase may span it (a ruling or a narrow text gap)
     header_spans: list[int]  # columns whose first cell spans the first two rows (a centred label)
+    frame: tuple[float, float]  # drawn left and right sides, at or beyond the outer edges
 
     @property
     def n_rows(self) -> int:
@@ -89,11 +90,13 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     col_edges, col_ruled, col_hard = col_edges[lo:hi], col_ruled[lo:hi], col_hard[lo:hi]
 
     reach = tol if region.ruled else max(tol, height)
-    h_rules = [s.pos for s in rulings.horizontal
-               if y0 - reach <= s.pos <= y1 + reach and _overlap(s.start, s.end, x0, x1)
-               >= (height if region.ruled else 0.5 * (x1 - x0)) and _crosses_a_cell(s, v_lines)]
-    h_rules = _cluster(h_rules, tol)
+    row_rules = [s for s in rulings.horizontal
+                 if y0 - reach <= s.pos <= y1 + reach and _overlap(s.start, s.end, x0, x1)
+                 >= (height if region.ruled else 0.5 * (x1 - x0)) and _crosses_a_cell(s, v_lines)]
+    h_rules = _cluster([s.pos for s in row_rules], tol)
     stripes = fill_edges(rulings.gray, x0, x1, y0 - height, y1 + height, 0.8 * height)
+    frame = (col_edges[0], col_edges[-1]) if region.ruled else \
+        _frame(col_edges, row_rules, fill_extent(rulings.gray, tx0, tx1, stripes, y0, y1))
     separators = _cluster(h_rules + stripes, tol)
 
     def column_of(x: float) -> int:
@@ -112,7 +115,20 @@ def build_grid(region: Region, rulings: Rulings, height: float) -> Grid:
     rows, header_spans = fold_centred_header(rows, column_of, ruled_over, height)
     row_ruled = [ruled(e) for e in rows.edges]
     return Grid(col_edges, rows.edges, col_ruled, row_ruled, rows.groups, text_gaps, col_hard,
-                header_spans)
+                header_spans, frame)
+
+
+def _frame(col_edges: list[float], row_rules: list[Segment],
+           fill: tuple[float, float] | None) -> tuple[float, float]:
+    """The table's drawn left and right sides: its outer columns' edges, or further out where
+    row rules or a filled band reach past the text (the cell padding of a borderless table)."""
+    left, right = col_edges[0], col_edges[-1]
+    if row_rules:
+        left = min(left, float(np.median([s.start for s in row_rules])))
+        right = max(right, float(np.median([s.end for s in row_rules])))
+    if fill is not None:
+        left, right = min(left, fill[0]), max(right, fill[1])
+    return left, right
 
 
 def _pen_width(segments: list[Segment], y0: float, y1: float) -> float | None:

@@ -42,3 +42,31 @@ def _flat_runs(profile: np.ndarray) -> list[tuple[int, int, float]]:
             runs.append((start, y, float(np.median(profile[start:y]))))
             start = y
     return runs
+
+
+def fill_extent(gray: np.ndarray, x0: float, x1: float, edges: list[float], y0: float, y1: float
+                ) -> tuple[float, float] | None:
+    """How far left and right of text spanning ``[x0, x1]`` the filled bands between ``edges``
+    (and ``y0``, ``y1``) reach: a header band or stripe runs the table's full width, past the
+    words, into cell padding the text never shows. None when no band differs from the page."""
+    page = float(np.median(gray))
+    h, w = gray.shape
+    ys = [y0, *edges, y1]
+    left, right = x0, x1
+    for a, b in zip(ys, ys[1:]):
+        top, bottom = max(0, int(a) + 2), min(h, int(b) - 1)
+        if bottom - top < 4:
+            continue
+        profile = np.median(gray[top:bottom], axis=0)
+        level = float(np.median(profile[max(0, int(x0)):min(w, int(x1))]))
+        if abs(level - page) < 2 * _MIN_STEP:
+            continue
+        near = np.abs(profile - level) < abs(level - page) / 2
+        r = min(w - 1, int(x1))
+        while r + 1 < w and near[r + 1]:
+            r += 1
+        l = max(0, int(x0))
+        while l > 0 and near[l - 1]:
+            l -= 1
+        left, right = min(left, float(l)), max(right, float(r + 1))
+    return None if (left, right) == (x0, x1) else (left, right)

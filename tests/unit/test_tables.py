@@ -371,6 +371,26 @@ def test_borderless_header_centred_over_two_columns(ocr):
     assert texts(table) == expected(rows)
 
 
+@pytest.mark.parametrize("rules, fill", [("rows", None), ("none", (215, 225, 240))])
+def test_group_header_centred_over_more_columns_than_its_text_reaches(ocr, rules, fill):
+    """"Contact details" is centred over Name, City and Email but its words lie over City and
+    Email only; the row rules, or the shaded header band, show where the table ends."""
+    st = Style(rules=rules, header_rows=2)
+    rows = [["", "Contact details", None, None], ["Order", "Name", "City", "Email"],
+            ["A-1041", "Ana Ruiz", "Lyon", "ana@ruiz.fr"],
+            ["A-1042", "Bo Lind", "Oslo", "bo@lind.no"],
+            ["A-1043", "Cem Aksoy", "Izmir", "cem@aksoy.tr"]]
+    image, draw = canvas(900, 340, st)
+    if fill:
+        draw.rectangle([20, 20, 859, 131], fill=fill)
+    draw_table(draw, 20, 20, rows, [200, 180, 160, 300], st, {(0, 1): (1, 3)})
+    tables = recover(ocr, image)
+    assert len(tables) == 1
+    cell = tables[0].grid()[0][1]
+    assert cell is not None and (cell.text, cell.colspan) == ("Contact details", 3)
+    assert texts(tables[0]) == expected(rows)
+
+
 def test_rules_above_below_and_under_header_only(ocr):
     """Booktabs style: the body between two rules is still one row per line."""
     st = Style(rules="none", align="lrr", row_h=44)
