@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.model import Cell, Table, Word
 from services.tables.capitals import settle_capitals
-from services.tables.cell_sides import cell_sides
+from services.tables.cell_sides import aligned_in_its_columns, cell_sides
 from services.tables.columns import line_runs
 from services.tables.currency_signs import settle_dollar_signs, settle_pound_letters
 from services.tables.digit_strings import settle_digit_strings
@@ -177,13 +177,13 @@ def _merge_spanning_text(region: Region, grid: Grid, height: float, merges: _Mer
                        for c in range(c0 + 1, c1 + 1)):
                     continue
                 if r == 0 and grid.n_rows > 2:
-                    c0, c1 = _centred_span(grid, c0, c1, (a + b) / 2, taken, height)
+                    c0, c1 = _centred_span(grid, c0, c1, (a, b), taken, height)
                 for c in range(c0 + 1, c1 + 1):
                     merges.union((r, c0), (r, c))
 
 
-def _centred_span(grid: Grid, c0: int, c1: int, middle: float, taken: set[int], height: float
-                  ) -> tuple[int, int]:
+def _centred_span(grid: Grid, c0: int, c1: int, run: tuple[float, float], taken: set[int],
+                  height: float) -> tuple[int, int]:
     """The columns a top-row label is centred over: the run of columns around ``c0..c1``, free
     of rulings and of other text (``taken``), whose middle lies nearest the label's, within
     half the text height. A group header is centred over its columns ("Contact details" over
@@ -194,9 +194,10 @@ def _centred_span(grid: Grid, c0: int, c1: int, middle: float, taken: set[int], 
     hi = c1
     while hi < grid.n_cols - 1 and hi + 1 not in taken and not grid.col_ruled[hi + 1]:
         hi += 1
-    if (lo, hi) == (c0, c1):
+    if (lo, hi) == (c0, c1) or aligned_in_its_columns(grid, height, c0, c1, *run):
         return c0, c1
     sides = cell_sides(grid, height)
+    middle = (run[0] + run[1]) / 2
 
     def off_centre(span: tuple[int, int]) -> float:
         return abs((sides[span[0]] + sides[span[1] + 1]) / 2 - middle)

@@ -19,11 +19,7 @@ _MIN_TEXTS = 2
 def cell_sides(grid: Grid, height: float, from_row: int = 1) -> list[float]:
     """One x per column edge of ``grid``: the estimated side between cells, the table's drawn
     sides (``grid.frame``) where it has them."""
-    lefts, rights = _text_edges(grid, from_row)
-    hug_left = [_aligned(a, height) and not _aligned(b, height) for a, b in zip(lefts, rights)]
-    hug_right = [_aligned(b, height) and not _aligned(a, height) for a, b in zip(lefts, rights)]
-    left_x = [float(np.median(xs)) if xs else 0.0 for xs in lefts]
-    right_x = [float(np.median(xs)) if xs else 0.0 for xs in rights]
+    left_x, right_x, hug_left, hug_right = _alignment(grid, height, from_row)
     shown = [(left_x[c + 1] - right_x[c]) / 2 for c in range(grid.n_cols - 1)
              if hug_right[c] and hug_left[c + 1]]
     pad = float(np.median(shown)) if shown else 0.5 * height
@@ -39,6 +35,28 @@ def cell_sides(grid: Grid, height: float, from_row: int = 1) -> list[float]:
     if hug_right[-1]:
         sides[-1] = max(sides[-1], right_x[-1] + pad)
     return sides
+
+
+def aligned_in_its_columns(grid: Grid, height: float, c0: int, c1: int, x0: float, x1: float,
+                           from_row: int = 1) -> bool:
+    """Whether text from ``x0`` to ``x1`` starts where the texts of column ``c0`` line up on
+    the left, or ends where those of column ``c1`` line up on the right: it is placed like its
+    column's text, not centred."""
+    lefts, rights = _text_edges(grid, from_row)
+    return (_aligned(lefts[c0], height) and abs(float(np.median(lefts[c0])) - x0) <= _ALIGNED * height) \
+        or (_aligned(rights[c1], height) and abs(float(np.median(rights[c1])) - x1) <= _ALIGNED * height)
+
+
+def _alignment(grid: Grid, height: float, from_row: int
+               ) -> tuple[list[float], list[float], list[bool], list[bool]]:
+    """Per column: where its texts start and end (medians), whether they line up on the left
+    only, and whether on the right only."""
+    lefts, rights = _text_edges(grid, from_row)
+    hug_left = [_aligned(a, height) and not _aligned(b, height) for a, b in zip(lefts, rights)]
+    hug_right = [_aligned(b, height) and not _aligned(a, height) for a, b in zip(lefts, rights)]
+    left_x = [float(np.median(xs)) if xs else 0.0 for xs in lefts]
+    right_x = [float(np.median(xs)) if xs else 0.0 for xs in rights]
+    return left_x, right_x, hug_left, hug_right
 
 
 def _text_edges(grid: Grid, from_row: int) -> tuple[list[list[float]], list[list[float]]]:

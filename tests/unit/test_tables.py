@@ -382,13 +382,27 @@ def test_group_header_centred_over_more_columns_than_its_text_reaches(ocr, rules
             ["A-1043", "Cem Aksoy", "Izmir", "cem@aksoy.tr"]]
     image, draw = canvas(900, 340, st)
     if fill:
-        draw.rectangle([20, 20, 859, 131], fill=fill)
-    draw_table(draw, 20, 20, rows, [200, 180, 160, 300], st, {(0, 1): (1, 3)})
+        draw.rectangle([20, 20, 889, 131], fill=fill)
+    draw_table(draw, 20, 20, rows, [200, 210, 160, 300], st, {(0, 1): (1, 3)})
     tables = recover(ocr, image)
     assert len(tables) == 1
     cell = tables[0].grid()[0][1]
     assert cell is not None and (cell.text, cell.colspan) == ("Contact details", 3)
     assert texts(tables[0]) == expected(rows)
+
+
+def test_lone_top_label_aligned_with_its_column_keeps_to_it(ocr):
+    """"Notes" starts where the City column's texts start: it labels that column, though it
+    happens to sit near the middle of the first three."""
+    st = Style(rules="none", header_rows=2)
+    rows = [["", "Notes", "", ""], ["Name", "City", "Team", "Role"], ["Ana", "Lyon", "Blue", "Lead"],
+            ["Bo", "Oslo", "Red", "Dev"], ["Cem", "Izmir", "Blue", "QA"]]
+    image, draw = canvas(1000, 340, st)
+    draw_table(draw, 20, 20, rows, [180, 160, 160, 180], st)
+    tables = recover(ocr, image)
+    assert len(tables) == 1
+    assert [(c.col, c.colspan) for c in tables[0].cells if c.row == 0] == [(1, 1)]
+    assert texts(tables[0]) == rows
 
 
 def test_rules_above_below_and_under_header_only(ocr):
