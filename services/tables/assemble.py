@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.model import Cell, Table, Word
 from services.tables.capitals import settle_capitals
-from services.tables.cell_sides import aligned_in_its_columns, cell_sides
+from services.tables.cell_sides import cell_sides, column_alignment, placed_like_its_column
 from services.tables.columns import line_runs
 from services.tables.currency_signs import settle_dollar_signs, settle_pound_letters
 from services.tables.digit_strings import settle_digit_strings
@@ -194,9 +194,12 @@ def _centred_span(grid: Grid, c0: int, c1: int, run: tuple[float, float], taken:
     hi = c1
     while hi < grid.n_cols - 1 and hi + 1 not in taken and not grid.col_ruled[hi + 1]:
         hi += 1
-    if (lo, hi) == (c0, c1) or aligned_in_its_columns(grid, height, c0, c1, *run):
+    if (lo, hi) == (c0, c1):
         return c0, c1
-    sides = cell_sides(grid, height)
+    alignment = column_alignment(grid, height)
+    if placed_like_its_column(alignment, c0, c1, run, height):
+        return c0, c1
+    sides = cell_sides(grid, alignment, height)
     middle = (run[0] + run[1]) / 2
 
     def off_centre(span: tuple[int, int]) -> float:

@@ -8,6 +8,8 @@ is the padding used; otherwise half the text height, about what tables people re
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from services.tables.grid import Grid
@@ -16,54 +18,55 @@ _ALIGNED = 0.25   # of the text height: the spread of the edges of an aligned co
 _MIN_TEXTS = 2
 
 
-def cell_sides(grid: Grid, height: float, from_row: int = 1) -> list[float]:
+class Alignment(NamedTuple):
+    """Per column, the x where most of its texts below the top row start, and the x where most
+    of them end; None where they do not line up. Both set: texts all of one width."""
+
+    starts: list[float | None]
+    ends: list[float | None]
+
+
+def column_alignment(grid: Grid, height: float) -> Alignment:
+    lefts, rights = _text_edges(grid)
+    return Alignment([_lined_up(xs, height) for xs in lefts], [_lined_up(xs, height) for xs in rights])
+
+
+def placed_like_its_column(alignment: Alignment, c0: int, c1: int, run: tuple[float, float],
+                           height: float) -> bool:
+    """Whether text running over ``run`` starts where the texts of column ``c0`` start, or ends
+    where those of column ``c1`` end: it is placed like its column's text, not centred."""
+    start, end = alignment.starts[c0], alignment.ends[c1]
+    return (start is not None and abs(start - run[0]) <= _ALIGNED * height) or \
+        (end is not None and abs(end - run[1]) <= _ALIGNED * height)
+
+
+def cell_sides(grid: Grid, alignment: Alignment, height: float) -> list[float]:
     """One x per column edge of ``grid``: the estimated side between cells, the table's drawn
     sides (``grid.frame``) where it has them."""
-    left_x, right_x, hug_left, hug_right = _alignment(grid, height, from_row)
-    shown = [(left_x[c + 1] - right_x[c]) / 2 for c in range(grid.n_cols - 1)
-             if hug_right[c] and hug_left[c + 1]]
+    hug_left = [s if e is None else None for s, e in zip(*alignment)]
+    hug_right = [e if s is None else None for s, e in zip(*alignment)]
+    shown = [(left - right) / 2 for right, left in zip(hug_right, hug_left[1:])
+             if right is not None and left is not None]
     pad = float(np.median(shown)) if shown else 0.5 * height
 
     sides = [grid.frame[0], *grid.col_edges[1:-1], grid.frame[1]]
     for e in range(1, grid.n_cols):
-        guesses = ([right_x[e - 1] + pad] if hug_right[e - 1] else []) + \
-                  ([left_x[e] - pad] if hug_left[e] else [])
+        guesses = ([hug_right[e - 1] + pad] if hug_right[e - 1] is not None else []) + \
+                  ([hug_left[e] - pad] if hug_left[e] is not None else [])
         if guesses:
             sides[e] = float(np.mean(guesses))
-    if hug_left[0]:
-        sides[0] = min(sides[0], left_x[0] - pad)
-    if hug_right[-1]:
-        sides[-1] = max(sides[-1], right_x[-1] + pad)
+    if hug_left[0] is not None:
+        sides[0] = min(sides[0], hug_left[0] - pad)
+    if hug_right[-1] is not None:
+        sides[-1] = max(sides[-1], hug_right[-1] + pad)
     return sides
 
 
-def aligned_in_its_columns(grid: Grid, height: float, c0: int, c1: int, x0: float, x1: float,
-                           from_row: int = 1) -> bool:
-    """Whether text from ``x0`` to ``x1`` starts where the texts of column ``c0`` line up on
-    the left, or ends where those of column ``c1`` line up on the right: it is placed like its
-    column's text, not centred."""
-    lefts, rights = _text_edges(grid, from_row)
-    return (_aligned(lefts[c0], height) and abs(float(np.median(lefts[c0])) - x0) <= _ALIGNED * height) \
-        or (_aligned(rights[c1], height) and abs(float(np.median(rights[c1])) - x1) <= _ALIGNED * height)
-
-
-def _alignment(grid: Grid, height: float, from_row: int
-               ) -> tuple[list[float], list[float], list[bool], list[bool]]:
-    """Per column: where its texts start and end (medians), whether they line up on the left
-    only, and whether on the right only."""
-    lefts, rights = _text_edges(grid, from_row)
-    hug_left = [_aligned(a, height) and not _aligned(b, height) for a, b in zip(lefts, rights)]
-    hug_right = [_aligned(b, height) and not _aligned(a, height) for a, b in zip(lefts, rights)]
-    left_x = [float(np.median(xs)) if xs else 0.0 for xs in lefts]
-    right_x = [float(np.median(xs)) if xs else 0.0 for xs in rights]
-    return left_x, right_x, hug_left, hug_right
-
-
-def _text_edges(grid: Grid, from_row: int) -> tuple[list[list[float]], list[list[float]]]:
-    """Per column, the left and right ends of its text on each row from ``from_row`` on."""
+def _text_edges(grid: Grid) -> tuple[list[list[float]], list[list[float]]]:
+    """Per column, the left and right ends of its text on each row below the top one."""
     lefts: list[list[float]] = [[] for _ in range(grid.n_cols)]
     rights: list[list[float]] = [[] for _ in range(grid.n_cols)]
-    for row in grid.rows[from_row:]:
+    for row in grid.rows[1:]:
         spans: dict[int, list[float]] = {}
         for line in row:
             for w in line.words:
@@ -76,9 +79,9 @@ def _text_edges(grid: Grid, from_row: int) -> tuple[list[list[float]], list[list
     return lefts, rights
 
 
-def _aligned(xs: list[float], height: float) -> bool:
-    """Most of a column's texts end at one x."""
+def _lined_up(xs: list[float], height: float) -> float | None:
+    """The x most of a column's text ends lie at, if they do."""
     if len(xs) < _MIN_TEXTS:
-        return False
+        return None
     middle = float(np.median(xs))
-    return sum(abs(x - middle) <= _ALIGNED * height for x in xs) >= 0.75 * len(xs)
+    return middle if sum(abs(x - middle) <= _ALIGNED * height for x in xs) >= 0.75 * len(xs) else None
