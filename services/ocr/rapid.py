@@ -17,6 +17,7 @@ from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import (
     drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
+from services.ocr.faint_text import like_found_text, unread_text_copy, worth_a_second_look
 from services.ocr.letter_case import restore_capitals
 from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, versions
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions
@@ -52,11 +53,13 @@ class RapidOcrEngine:
     def recognize(self, image: Image.Image) -> list[Word]:
         gray = np.asarray(image.convert("L"))
         rgb = np.asarray(_reading_copy(image, gray))
-        # BGR in one contiguous array: rapidocr warps every line crop out of it, and OpenCV
-        # copies a reversed-channel view whole on each call (9 ms a crop on a 2-megapixel page).
-        lines, _ = self._ocr(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), return_word_box=True)
+        lines = self._read_lines(rgb)
+        found = [_quad_bbox(line[0]) for line in lines]
+        if worth_a_second_look(rgb, found):
+            lines += [line for line in self._read_lines(unread_text_copy(rgb, found))
+                      if like_found_text(_quad_bbox(line[0]), line[1], found)]
         words: list[Word] = []
-        for quad, text, score, *chars in lines or []:
+        for quad, text, score, *chars in lines:
             char_boxes, line_chars, char_scores = (chars + [None] * 3)[:3]
             text = text.translate(_FULLWIDTH_TO_ASCII)
             line_chars = [c.translate(_FULLWIDTH_TO_ASCII) for c in line_chars] if line_chars else line_chars
@@ -66,6 +69,13 @@ class RapidOcrEngine:
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
         words = join_split_decimals(join_overlapping_repeats(drop_echoes(words)), gray)
         return restore_minus_signs(words, gray, lambda boxes: self.read_boxes(rgb, boxes))
+
+    def _read_lines(self, rgb: np.ndarray) -> list:
+        """RapidOCR's lines of ``rgb``: quad, text, score, and the characters' boxes, texts and scores."""
+        # BGR in one contiguous array: rapidocr warps every line crop out of it, and OpenCV
+        # copies a reversed-channel view whole on each call (9 ms a crop on a 2-megapixel page).
+        lines, _ = self._ocr(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), return_word_box=True)
+        return lines or []
 
     def read_boxes(self, rgb: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[tuple[str, str]]:
         """Both recognisers' readings of each box of ``rgb``, without detection."""
