@@ -149,20 +149,29 @@ def restore_minus_signs(words: list[Word], gray: np.ndarray,
     """``words`` with the minus signs the detector left outside numbers' boxes put back.
 
     A number with ink at minus height just left of its box, and no other word there, is read
-    again over a box stretched left by half a line height (``reread`` returns each
-    recogniser's text in each box); when a reading is the number with a minus in front, it
-    is taken. PP-OCRv6 sees most of the faint minus signs PP-OCRv4 misses ("86.72" ->
-    "-86.72"), and now and then the other way round."""
+    again over a box stretched left by half a line height and over its own box (``reread``
+    returns each recogniser's text in each box). The minus is taken when a recogniser reads
+    the stretched box as the number with a minus in front, the number as the word holds it
+    or as that recogniser reads the word's own box: a character it misreads further right
+    ("-38.319" for "-38.31%") is no evidence against the sign. PP-OCRv6 sees most of the
+    faint minus signs PP-OCRv4 misses ("86.72" -> "-86.72"), and now and then the other
+    way round."""
     index = _RowIndex(words)
     suspects = [w for w in words if w.text[:1].isdigit() and _ink_left_of(w, gray)
                 and not any(o.bbox[2] > _stretched(w)[0] and o.bbox[0] < w.bbox[0]
                             for o in index.beside(w))]
     if not suspects:
         return words
+    readings = reread([_stretched(w) for w in suspects] + [w.bbox for w in suspects])
     signed = {id(w): Word("-" + w.text, _stretched(w), w.confidence)
-              for w, readings in zip(suspects, reread([_stretched(w) for w in suspects]))
-              if "-" + w.text in (text.strip().translate(_DASHES) for text in readings)}
+              for w, stretched, own in zip(suspects, readings, readings[len(suspects):])
+              if any(_reads_minus_before(a, (w.text, b.strip())) for a, b in zip(stretched, own))}
     return [signed.get(id(w), w) for w in words]
+
+
+def _reads_minus_before(reading: str, numbers: tuple[str, ...]) -> bool:
+    text = reading.strip().translate(_DASHES)
+    return any(number and text == "-" + number for number in numbers)
 
 
 def _stretched(word: Word) -> tuple[float, float, float, float]:
