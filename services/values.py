@@ -42,6 +42,7 @@ _CURRENCY_CODES = (
 _CURRENCY_SYMBOLS = ["US$", "CA$", "AU$", "NZ$", "HK$", "S$", "A$", "C$", "R$", "Fr.", "zł",
                      "Kč", "kr", "Rs", "$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₪", "₫", "₴",
                      "₦", "₱", "฿"]
+CURRENCY_SIGNS = "".join(c for c in _CURRENCY_SYMBOLS if len(c) == 1)
 _CURRENCY = "|".join(re.escape(c) for c in sorted(_CURRENCY_CODES + _CURRENCY_SYMBOLS,
                                                    key=len, reverse=True))
 

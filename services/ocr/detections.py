@@ -18,13 +18,16 @@ import numpy as np
 
 from services.model import Word
 from services.ocr.spacing import ink_mask
-from services.values import MINUS_SIGNS
+from services.values import CURRENCY_SIGNS, MINUS_SIGNS
 
 _ECHO_OVERLAP = 0.7  # share of a short word's box inside a longer word's box that makes it an echo
 _DOT_TOP, _DOT_SIZE = 0.55, 0.3  # a decimal point: ink below this share of the line, this small
 _SIGN_REACH = 0.5  # of the line height: how far left of a number's box its minus sign may lie
 _SIGN_BAND = (0.3, 0.8)  # of the line height, from its top: where a minus sign's ink lies
 _MIN_SIGN_CONTRAST, _SIGN_SHARE = 8.0, 0.25  # grey levels, and share of the glyphs' contrast
+# How far down the glyphs beside it a leading point's ink may be centred and still be a minus
+# sign: a decimal point sits on the baseline (about 0.9), a minus at half height.
+_MINUS_DEPTH = 0.75
 # The signs parse_value reads as a minus, and the em dash a recogniser gives for a long one.
 _DASHES = str.maketrans({c: "-" for c in MINUS_SIGNS + "\u2014"})
 
@@ -167,6 +170,33 @@ def restore_minus_signs(words: list[Word], gray: np.ndarray,
               for w, stretched, own in zip(suspects, readings, readings[len(suspects):])
               if any(_reads_minus_before(a, (w.text, b.strip())) for a, b in zip(stretched, own))}
     return [signed.get(id(w), w) for w in words]
+
+
+def minus_signs_read_as_points(words: list[Word], gray: np.ndarray) -> list[Word]:
+    """``words`` with a leading "." that stands at minus height read as the minus it is.
+
+    A faint minus comes out of the recogniser as a point now and then (".58.14" for
+    "-58.14", ".£81.758" for "-£81,758"); a point belongs on the baseline, so a leading
+    point whose ink is centred well above the bottom of the glyphs after it is a minus."""
+    return [Word("-" + w.text[1:], w.bbox, w.confidence) if _point_at_minus_height(w, gray) else w
+            for w in words]
+
+
+def _point_at_minus_height(word: Word, gray: np.ndarray) -> bool:
+    if not (word.text[:1] == "." and (word.text[1:2].isdigit() or word.text[1:2] in CURRENCY_SIGNS)):
+        return False
+    mask, _ = ink_mask(gray, word.bbox)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    blobs = sorted((st for st in stats[1:] if st[4] >= 2), key=lambda st: st[0])
+    if len(blobs) < 2:
+        return False
+    point, glyphs = blobs[0], blobs[1:]
+    top = min(st[1] for st in glyphs)
+    bottom = max(st[1] + st[3] for st in glyphs)
+    if point[0] + point[2] > glyphs[0][0] or bottom <= top:
+        return False
+    centre = point[1] + point[3] / 2
+    return (centre - top) / (bottom - top) < _MINUS_DEPTH
 
 
 def _reads_minus_before(reading: str, numbers: tuple[str, ...]) -> bool:

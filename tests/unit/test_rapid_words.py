@@ -8,7 +8,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import (
-    _stretched, drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
+    _stretched, drop_echoes, join_overlapping_repeats, join_split_decimals, minus_signs_read_as_points,
+    restore_minus_signs)
 from services.ocr.rapid import _letter_o, _noise_sigma, _reading_copy, _split_line
 
 
@@ -207,3 +208,24 @@ def test_a_new_reading_that_differs_beyond_the_minus_is_not_taken():
     gray, _, word = _faint_number("-25.33")
     readings = {_stretched(word): ("-25.38", "-25.38"), word.bbox: ("25.33", "25.33")}
     assert restore_minus_signs([word], gray, lambda boxes: [readings[b] for b in boxes]) == [word]
+
+
+def _number_box(text: str, size: int = 16) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """Dark ``text`` on white, slightly blurred, and the box a detector gives it."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", size)
+    image = Image.new("RGB", (160, 40), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 10), text, font=font, fill=(70, 70, 70))
+    x0, _, x1, _ = draw.textbbox((20, 10), text, font=font)
+    return _gray(image.filter(ImageFilter.GaussianBlur(0.8))), (x0 - 2, 8, x1 + 2, 14 + size)
+
+
+@pytest.mark.parametrize("drawn, read, kept", [
+    ("-58.14", ".58.14", "-58.14"),
+    ("-£81,758", ".£81.758", "-£81.758"),
+    (".58", ".58", ".58"),
+    ("-58.14", "58.14", "58.14"),
+])
+def test_a_leading_point_at_minus_height_is_a_minus_and_one_on_the_baseline_a_point(drawn, read, kept):
+    gray, box = _number_box(drawn)
+    assert [w.text for w in minus_signs_read_as_points([Word(read, box, 0.9)], gray)] == [kept]
