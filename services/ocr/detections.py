@@ -4,9 +4,10 @@ The detector sometimes finds one glyph twice, in its own box and inside its neig
 ("5" over "558,095"), finds one string twice cut in different places ("1,372," and
 "2,524"), cuts a number at its decimal point when monospaced figures set the
 point apart ("21" and "28%" for "21.28%"), and in faint or blurred pictures leaves a minus
-sign out of a number's box ("25.33" for "-25.33"). All concern words sharing a line, so
-words are looked up by their vertical extent (``_RowIndex``) rather than compared all with
-all: a dense spreadsheet screenshot has thousands of words.
+sign out of a number's box ("25.33" for "-25.33") or has it read as a point (".58.14").
+All concern words sharing a line, so words are looked up by their vertical extent
+(``_RowIndex``) rather than compared all with all: a dense spreadsheet screenshot has
+thousands of words.
 """
 from __future__ import annotations
 
@@ -149,7 +150,8 @@ def _decimal_split(left: Word, right: Word, gray: np.ndarray) -> bool:
 def restore_minus_signs(words: list[Word], gray: np.ndarray,
                         reread: Callable[[list[tuple[float, float, float, float]]], list[tuple[str, ...]]]
                         ) -> list[Word]:
-    """``words`` with the minus signs the detector left outside numbers' boxes put back.
+    """``words`` with the minus signs a faint picture cost them put back: read as a point
+    (``minus_signs_read_as_points``) or left outside the number's box.
 
     A number with ink at minus height just left of its box, and no other word there, is read
     again over a box stretched left by half a line height and over its own box (``reread``
@@ -159,6 +161,7 @@ def restore_minus_signs(words: list[Word], gray: np.ndarray,
     ("-38.319" for "-38.31%") is no evidence against the sign. PP-OCRv6 sees most of the
     faint minus signs PP-OCRv4 misses ("86.72" -> "-86.72"), and now and then the other
     way round."""
+    words = minus_signs_read_as_points(words, gray)
     index = _RowIndex(words)
     suspects = [w for w in words if w.text[:1].isdigit() and _ink_left_of(w, gray)
                 and not any(o.bbox[2] > _stretched(w)[0] and o.bbox[0] < w.bbox[0]

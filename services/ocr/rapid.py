@@ -17,8 +17,7 @@ from PIL import Image, ImageFilter, ImageOps
 from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import (
-    drop_echoes, join_overlapping_repeats, join_split_decimals, minus_signs_read_as_points,
-    restore_minus_signs)
+    drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
 from services.ocr.faint_text import like_found_text, unread_text_copy, worth_a_second_look
 from services.ocr.letter_case import restore_capitals
 from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, versions
@@ -70,7 +69,6 @@ class RapidOcrEngine:
                     gray, _quad_bbox(quad), list(line_chars), list(char_boxes), char_scores)
             words.extend(_split_line(quad, text, float(score), char_boxes, line_chars, char_scores))
         words = join_split_decimals(join_overlapping_repeats(drop_echoes(words)), gray)
-        words = minus_signs_read_as_points(words, gray)
         return restore_minus_signs(words, gray, lambda boxes: self.read_boxes(rgb, boxes))
 
     def _read_lines(self, rgb: np.ndarray) -> list:

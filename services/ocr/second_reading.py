@@ -86,14 +86,15 @@ class TwoReaders:
         if not return_word_box:
             return readings, elapsed
         checked, elapsed_check = self.check(crops, True)
+        elapsed += elapsed_check
         todo = [i for i, (a, b) in enumerate(zip(readings, checked)) if not _settled(a, b)]
         merged = list(readings)
         if todo:
             again, elapsed_again = self.second([crops[i] for i in todo], True)
+            elapsed += elapsed_again
             for i, b in zip(todo, again):
                 merged[i] = merge_readings(readings[i], b)
-            elapsed_check += elapsed_again
-        return merged, elapsed + elapsed_check
+        return merged, elapsed
 
     def each(self, crops) -> list[tuple[str, str]]:
         """Each recogniser's text of every crop, unmerged: for checks that one reading may
