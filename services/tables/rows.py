@@ -56,7 +56,7 @@ def build_rows(lines: list[TextLine], separators: list[float], height: float,
             else:
                 edges[-1] = band.bottom
             continue
-        rows = (wraps.rows_in_closed_band(band.lines) if band.closed
+        rows = (wraps.rows_in_closed_band(band.lines, top=not groups) if band.closed
                 else wraps.rows_in_open_band(band.lines, top=not groups))
         for upper, lower in zip(rows, rows[1:]):
             edges.append((max(x.y1 for x in upper) + min(x.y0 for x in lower)) / 2)

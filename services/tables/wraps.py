@@ -11,7 +11,7 @@ from statistics import median
 from typing import Callable
 
 from services.model import Word
-from services.tables.textlines import TextLine
+from services.tables.textlines import TextLine, phrase_count, phrase_gap, phrases
 
 WRAP_PITCH = 0.8  # a wrapped line sits closer than this fraction of the row pitch
 FULL_ROW = 0.6  # a line filling this share of the columns reads as a row of its own
@@ -70,17 +70,30 @@ class Wraps:
                   for col in set(above) & set(below)]
         return median(shared) if shared else lower.center - upper.center
 
-    def rows_in_closed_band(self, lines: list[TextLine]) -> list[list[TextLine]]:
+    def rows_in_closed_band(self, lines: list[TextLine], top: bool = False) -> list[list[TextLine]]:
         """A bordered or striped row: one row, unless it holds several lines that each fill
-        most columns at a normal row pitch (a booktabs body between two rules)."""
+        most columns at a normal row pitch (a booktabs body between two rules), or, in the
+        band that starts the table (``top``), group labels above the column headers they
+        group (one filled header band)."""
         rows = [[lines[0]]]
         for line in lines[1:]:
-            if self.full(line) and any(self.full(x) for x in rows[-1]) \
-                    and not self.tight(rows[-1][-1], line):
+            if self.full(line) and ((top and len(rows) == 1 and self.groups(rows[-1], line)) or (
+                    any(self.full(x) for x in rows[-1]) and not self.tight(rows[-1][-1], line))):
                 rows.append([line])
             else:
                 rows[-1].append(line)
         return rows
+
+    def groups(self, row: list[TextLine], line: TextLine) -> bool:
+        """``row`` is one line of fewer labels than ``line`` has, each reaching over two or
+        more of its columns: group labels ("Shipping" over "Invoice date" and "Status"). A
+        wrapped header's first line stays inside its column."""
+        if len(row) != 1:
+            return False
+        labels = phrases(row[0].words, phrase_gap(self.height))
+        return len(labels) < phrase_count(line.words, self.height) and all(
+            self.column_of(min(w.bbox[0] for w in label)) != self.column_of(max(w.bbox[2] for w in label))
+            for label in labels)
 
     def rows_in_open_band(self, lines: list[TextLine], top: bool = False) -> list[list[TextLine]]:
         """Unruled text: runs of tightly spaced lines are one row when they read as a row

@@ -560,6 +560,24 @@ def test_two_level_header_inside_a_filled_band():
     assert spans[(0, 0)] == spans[(0, 4)] == (2, 1) and spans[(0, 1)] == (1, 3)
 
 
+def test_group_label_over_a_full_header_line_in_a_filled_band_is_a_row_of_its_own():
+    """A dark header band holding "Shipping" over "Invoice date" and "Status" above the full
+    header line: two header rows, "Shipping" spanning the two columns it reaches over."""
+    image = Image.new("RGB", (900, 330), (28, 28, 30))
+    ImageDraw.Draw(image).rectangle([10, 46, 890, 120], fill=(58, 58, 60))
+    lefts, aligns = [20, 250, 340, 540, 690], "lrlll"
+    words = (phrase("Shipping", 437, 50)
+             + layout([["Name", "Delta", "Invoice date", "Status", "City"]], lefts, aligns, top=86)
+             + layout([["Elif Tanaka", "8.6", "2019-11-17", "On hold", "Detroit"],
+                       ["Zoe Patel", "54.42", "2020-04-01", "Closed", "Boston"]],
+                      lefts, aligns, top=134, pitch=40))
+    table = recover_tables(image, words)[0]
+    assert texts(table)[:2] == [["", "", "Shipping", "", ""], ["Name", "Delta", "Invoice date", "Status", "City"]]
+    assert texts(table)[2][0] == "Elif Tanaka"
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 2)] == (1, 2)
+
+
 def test_a_column_of_day_first_dates_settles_the_ambiguous_ones():
     rows = [["Item", "Due"], ["Pump", "25/11/2021"], ["Valve", "03/02/2020"], ["Cable", "12/06/2023"]]
     table = recover_tables(blank(), layout(rows, [20, 400], "ll"))[0]
