@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from services.ocr.spacing import longest_blank_run
+
 _LEVEL = 0.25       # box heights: the most two pieces of one line sit apart vertically
 _HEIGHT_RATIO = 1.5  # the taller piece of a line at most this many times the other's height
 _WORD_BLANK = 1.0   # box heights: a wider blank between two boxes parts them (two cells)
@@ -92,15 +94,7 @@ def _joinable(left: np.ndarray, right: np.ndarray, gray: np.ndarray) -> bool:
     if np.concatenate([ink[:reach], ink[ink.shape[0] - reach:]]).mean() > _STRAY_INK:
         return False
     inked = ink[reach:ink.shape[0] - reach].any(axis=0)
-    return inked.sum() >= _INK_COLUMNS * height and _longest_blank(inked) <= _WORD_BLANK * height
-
-
-def _longest_blank(inked: np.ndarray) -> int:
-    longest = run = 0
-    for has_ink in inked:
-        run = 0 if has_ink else run + 1
-        longest = max(longest, run)
-    return longest
+    return inked.sum() >= _INK_COLUMNS * height and longest_blank_run(inked) <= _WORD_BLANK * height
 
 
 def _ink(gray: np.ndarray, pair: tuple, stretch: tuple) -> np.ndarray | None:

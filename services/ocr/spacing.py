@@ -70,7 +70,7 @@ def _middle_rows(a: np.ndarray) -> np.ndarray:
     return a[int(height * 0.15):int(height * 0.85) + 1]
 
 
-def _longest_blank_run(ink: np.ndarray) -> int:
+def longest_blank_run(ink: np.ndarray) -> int:
     best = current = 0
     for has_ink in ink:
         current = 0 if has_ink else current + 1
@@ -84,7 +84,7 @@ def missing_space_positions(chars: list[str], centres: list[float], ink: np.ndar
     runs = []
     for i in range(len(chars) - 1):
         a, b = int(centres[i]) - left, int(centres[i + 1]) - left
-        runs.append(_longest_blank_run(ink[max(0, a):max(0, b) + 1]) if b > a else 0)
+        runs.append(longest_blank_run(ink[max(0, a):max(0, b) + 1]) if b > a else 0)
     letter_runs = [run for i, run in enumerate(runs) if chars[i].isalnum() and chars[i + 1].isalnum()]
     if len(letter_runs) < 3:
         return []
