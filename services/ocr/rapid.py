@@ -19,8 +19,8 @@ from services.images import is_dark_mode
 from services.model import Word
 from services.ocr.detections import (
     drop_echoes, join_overlapping_repeats, join_split_decimals, restore_minus_signs)
-from services.ocr.fragments import JoinedFragments
 from services.ocr.faint_text import like_found_text, unread_text_copy, worth_a_second_look
+from services.ocr.fragments import JoinedFragments
 from services.ocr.letter_case import restore_capitals
 from services.ocr.second_reading import TINY, TwoReaders, load_recognizer, versions
 from services.ocr.spacing import ink_columns, ink_mask, missing_space_positions

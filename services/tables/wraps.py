@@ -77,20 +77,18 @@ class Wraps:
         group (one filled header band)."""
         rows = [[lines[0]]]
         for line in lines[1:]:
-            if self.full(line) and ((top and len(rows) == 1 and self.groups(rows[-1], line)) or (
+            if self.full(line) and ((top and line is lines[1] and self.groups(lines[0], line)) or (
                     any(self.full(x) for x in rows[-1]) and not self.tight(rows[-1][-1], line))):
                 rows.append([line])
             else:
                 rows[-1].append(line)
         return rows
 
-    def groups(self, row: list[TextLine], line: TextLine) -> bool:
-        """``row`` is one line of fewer labels than ``line`` has, each reaching over two or
-        more of its columns: group labels ("Shipping" over "Invoice date" and "Status"). A
-        wrapped header's first line stays inside its column."""
-        if len(row) != 1:
-            return False
-        labels = phrases(row[0].words, phrase_gap(self.height))
+    def groups(self, upper: TextLine, line: TextLine) -> bool:
+        """``upper`` holds fewer labels than ``line`` has, each reaching over two or more of
+        its columns: group labels ("Shipping" over "Invoice date" and "Status"). A wrapped
+        header's first line stays inside its column."""
+        labels = phrases(upper.words, phrase_gap(self.height))
         return len(labels) < phrase_count(line.words, self.height) and all(
             self.column_of(min(w.bbox[0] for w in label)) != self.column_of(max(w.bbox[2] for w in label))
             for label in labels)
